@@ -1,0 +1,58 @@
+//! The command line: clap derive, validated once into plain options.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use cutover::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cutover",
+    version,
+    about = "Builds migration guidance sites: one per audience, with a checklist for every unit"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every audience's site into OUT (default ROOT/public)
+    Build {
+        /// The site root, holding data/ (and content/, themes/, static/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The date deadlines are counted from, YYYY-MM-DD (default: today)
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
+    /// Check the data and print the findings; writes nothing
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        /// How to print the findings
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Write a small working site to start from
+    New {
+        /// The folder to create (it must not exist, or be empty)
+        dir: PathBuf,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    cutover::load::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, like 2022-04-20"))
+}

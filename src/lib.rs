@@ -1,0 +1,135 @@
+//! cutover: a static site generator for migration guidance.
+//!
+//! It merges markdown guidance with YAML data about tranches, units and phone lines,
+//! applies the migration rules, and builds one static site per audience plus a checklist
+//! for every unit. The pipeline, one module a stage:
+//!
+//! [`load`] reads the root → [`rules`] work out statuses, placements and findings →
+//! [`plan`] decides each audience's pages → [`render`] turns them into files →
+//! [`write`] swaps the new site in. `check` stops after the rules and writes nothing.
+
+pub mod finding;
+pub mod load;
+pub mod markup;
+pub mod model;
+pub mod plan;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod skeleton;
+pub mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use finding::{Finding, Severity};
+use model::Model;
+use rules::Analysis;
+
+/// The data of a root with everything the rules worked out.
+#[derive(Debug)]
+pub struct Checked {
+    pub model: Model,
+    /// Invalid-data problems.
+    pub problems: Vec<Finding>,
+    pub analysis: Analysis,
+    pub today: NaiveDate,
+}
+
+impl Checked {
+    /// Every finding, invalid data first among equals, sorted by file, line and rule.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self
+            .problems
+            .iter()
+            .chain(&self.analysis.findings)
+            .cloned()
+            .collect();
+        finding::sort(&mut all);
+        all
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems
+            .iter()
+            .chain(&self.analysis.findings)
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Loads `root` and applies the rules. Errors are IO failures only.
+pub fn check(root: &Path, today: NaiveDate) -> Result<Checked> {
+    let loaded = load::load(root)?;
+    let analysis = rules::analyse(&loaded.model, today);
+    Ok(Checked {
+        model: loaded.model,
+        problems: loaded.problems,
+        analysis,
+        today,
+    })
+}
+
+/// The data is invalid: nothing was built. Carries the problems, for the caller to print.
+#[derive(Debug)]
+pub struct InvalidData(pub Vec<Finding>);
+
+impl fmt::Display for InvalidData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the data has {} problem(s); nothing was built",
+            self.0.len()
+        )
+    }
+}
+
+impl std::error::Error for InvalidData {}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub today: NaiveDate,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Built {
+    pub files: usize,
+    pub audiences: usize,
+    pub findings: usize,
+    pub millis: u128,
+}
+
+/// Builds every audience's site into `options.out`, atomically. Invalid data is an
+/// [`InvalidData`] error and leaves the output as it was.
+pub fn build(options: &BuildOptions) -> Result<Built> {
+    let start = Instant::now();
+    let checked = check(&options.root, options.today)?;
+    if !checked.is_valid() {
+        let mut problems = checked.problems;
+        finding::sort(&mut problems);
+        return Err(InvalidData(problems).into());
+    }
+    let theme = render::Theme::load(&options.root, checked.model.site.as_ref())?;
+    let plan = plan::plan(&checked);
+    let files =
+        render::render(&plan, &theme, &checked).map_err(|problems| InvalidData(problems))?;
+    let statics = theme.static_files(&options.root)?;
+    write::swap_in(&options.out, &files, &statics, &plan.static_targets())?;
+    Ok(Built {
+        files: files.len(),
+        audiences: plan.audiences.len(),
+        findings: checked.analysis.findings.len(),
+        millis: start.elapsed().as_millis(),
+    })
+}

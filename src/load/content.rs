@@ -1,0 +1,140 @@
+//! Guidance pages: `content/**/*.md` with YAML front matter between `---` lines.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::data::is_id;
+use super::yaml::{line_of, parse};
+use crate::finding::Finding;
+use crate::model::Page;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    audiences: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    weight: i64,
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// The page's place under an audience folder: `content/a/b.md` is `a/b`, `content/a/index.md`
+/// is `a`, and `content/index.md` is the empty slug, the audience's home.
+pub fn slug_of(relative: &str) -> String {
+    let stem = relative.strip_suffix(".md").unwrap_or(relative);
+    match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.trim_end_matches('/').to_string(),
+        _ => stem.to_string(),
+    }
+}
+
+/// Splits `---\nYAML\n---\nbody` into the YAML and the body, with the body's first line.
+fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let body = &rest[offset + line.len()..];
+            return Some((&rest[..offset], body, i as u32 + 3));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses one page. `file` is relative to the root, `relative` to `content/`.
+pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Page> {
+    let Some((yaml, body, body_line)) = split_front_matter(text) else {
+        problems.push(Finding::invalid(
+            "missing front matter",
+            file,
+            Some(1),
+            "the page has no front matter: start it with a line `---`, then `title: ...`, then a line `---`",
+        ));
+        return None;
+    };
+    let fm: FrontMatter = match parse(file, yaml, "the front matter") {
+        Ok(fm) => fm,
+        Err(mut f) => {
+            // The YAML starts on the file's second line.
+            f.line = f.line.map(|l| l + 1);
+            problems.push(f);
+            return None;
+        }
+    };
+    let slug = slug_of(relative);
+    if !slug.split('/').all(|part| part.is_empty() || is_id(part)) {
+        problems.push(Finding::invalid(
+            "bad value",
+            file,
+            None,
+            format!("`{relative}` cannot be a page address: rename the file with lowercase letters, digits and hyphens, like `desk-phones.md`"),
+        ));
+        return None;
+    }
+    let mut audience_lines = Vec::new();
+    let audiences = fm.audiences.map(|list| {
+        list.into_iter()
+            .filter_map(|a| {
+                // The YAML starts on the file's second line.
+                let line = line_of(&a).map(|l| l + 1);
+                if is_id(&a.value) {
+                    audience_lines.push(line.unwrap_or(1));
+                    return Some(a.value);
+                }
+                problems.push(Finding::invalid(
+                    "bad value",
+                    file,
+                    line,
+                    format!(
+                        "`{}` is not an audience id: use the ids of site.yaml's audiences",
+                        a.value
+                    ),
+                ));
+                None
+            })
+            .collect()
+    });
+    Some(Page {
+        file: file.to_string(),
+        slug,
+        title: fm.title,
+        audiences,
+        audience_lines,
+        weight: fm.weight,
+        summary: fm.summary,
+        draft: fm.draft,
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for (path, slug) in [
+            ("index.md", ""),
+            ("deciding.md", "deciding"),
+            ("help/index.md", "help"),
+            ("help/contacts.md", "help/contacts"),
+            ("reindex.md", "reindex"),
+        ] {
+            assert_eq!(slug_of(path), slug, "{path}");
+        }
+    }
+
+    #[test]
+    fn front_matter_and_body_lines() {
+        let (yaml, body, line) = split_front_matter("---\ntitle: A\n---\nHello\n").unwrap();
+        assert_eq!((yaml, body, line), ("title: A\n", "Hello\n", 4));
+        assert!(split_front_matter("title: A\n").is_none());
+    }
+}

@@ -1,0 +1,282 @@
+//! Checks across files: references between units, groups, tranches, audiences and pages.
+//!
+//! A reference that does not resolve is reported and dropped from the model, so that the
+//! rules can still run on the rest and `check` can say as much as it can.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::finding::Finding;
+use crate::markup;
+use crate::model::{GroupKind, Model, Page};
+
+pub fn model(model: &mut Model, problems: &mut Vec<Finding>) {
+    extensions_and_groups(model, problems);
+    cohorts_and_tranches(model, problems);
+    audiences(model, problems);
+    pages(model, problems);
+}
+
+fn extensions_and_groups(model: &mut Model, problems: &mut Vec<Finding>) {
+    let mut exts: HashMap<String, (String, u32)> = HashMap::new();
+    for unit in &mut model.units {
+        unit.lines.retain(|line| match exts.get(&line.ext) {
+            Some((file, first)) => {
+                problems.push(
+                    Finding::invalid(
+                        "duplicate extension",
+                        &unit.file,
+                        Some(line.line),
+                        format!(
+                            "extension {} is already listed in {file} on line {first}: each extension is one line, so remove or correct one of them",
+                            line.ext
+                        ),
+                    )
+                    .unit(&unit.id)
+                    .exts([&line.ext]),
+                );
+                false
+            }
+            None => {
+                exts.insert(line.ext.clone(), (unit.file.clone(), line.line));
+                true
+            }
+        });
+    }
+    let mut group_ids: HashMap<String, (String, u32)> = HashMap::new();
+    for unit in &mut model.units {
+        let file = unit.file.clone();
+        unit.groups.retain_mut(|group| {
+            if let Some((first_file, first)) = group_ids.get(&group.id) {
+                problems.push(Finding::invalid(
+                    "duplicate group id",
+                    &file,
+                    Some(group.line),
+                    format!("group id `{}` is already used in {first_file} on line {first}: give this group another id", group.id),
+                ).group(&group.id));
+                return false;
+            }
+            group_ids.insert(group.id.clone(), (file.clone(), group.line));
+            group.members.retain(|m| {
+                let known = exts.contains_key(m);
+                if !known {
+                    problems.push(Finding::invalid(
+                        "unknown extension in group",
+                        &file,
+                        Some(group.line),
+                        format!("group `{}` lists extension {m}, which no unit has: add the line to its unit, or remove it from `members`", group.id),
+                    ).group(&group.id).exts([m.as_str()]));
+                }
+                known
+            });
+            if let Some(manager) = &group.manager {
+                if group.kind != GroupKind::Executive {
+                    problems.push(Finding::invalid(
+                        "bad value",
+                        &file,
+                        Some(group.line),
+                        format!("group `{}` is a {} group, and only executive groups have a `manager`: remove it or set `kind: executive`", group.id, group.kind.id()),
+                    ).group(&group.id));
+                } else if !group.members.contains(manager) {
+                    problems.push(Finding::invalid(
+                        "executive manager not a member",
+                        &file,
+                        Some(group.line),
+                        format!("the manager {manager} of executive group `{}` is not one of its members: add {manager} to `members` or correct `manager`", group.id),
+                    ).group(&group.id).exts([manager.as_str()]));
+                }
+            }
+            true
+        });
+    }
+}
+
+fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
+    let numbers: HashSet<u32> = model.tranches.iter().map(|t| t.number).collect();
+    let catch_all = model.tranches.iter().any(|t| t.is_catch_all());
+    let named: Vec<String> = model
+        .tranches
+        .iter()
+        .filter_map(|t| match &t.capacity {
+            Some(crate::model::Capacity::PerCohort(map)) => Some(map.keys().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for unit in &mut model.units {
+        if let Some(cohort) = &unit.cohort
+            && !catch_all
+            && !unit.separate_teams
+            && !named.contains(cohort)
+        {
+            let known = if named.is_empty() {
+                "none".to_string()
+            } else {
+                named.join(", ")
+            };
+            problems.push(
+                Finding::invalid(
+                    "unknown cohort",
+                    &unit.file,
+                    Some(unit.cohort_line),
+                    format!("no tranche takes cohort `{cohort}` (cohorts in tranches.yaml: {known}): correct the cohort, or add it to a tranche's capacity map"),
+                )
+                .unit(&unit.id)
+                .cohort(cohort),
+            );
+        }
+        for line in &mut unit.lines {
+            if let Some(n) = line.tranche
+                && !numbers.contains(&n)
+            {
+                problems.push(
+                    Finding::invalid(
+                        "unknown tranche",
+                        &unit.file,
+                        Some(line.line),
+                        format!("`tranche: {n}` for extension {} names no tranche in tranches.yaml: use one of its numbers or remove it", line.ext),
+                    )
+                    .unit(&unit.id)
+                    .exts([&line.ext]),
+                );
+                line.tranche = None;
+            }
+        }
+    }
+}
+
+fn unknown_audience(known: &[String], file: &str, line: u32, id: &str, place: &str) -> Finding {
+    Finding::invalid(
+        "unknown audience",
+        file,
+        Some(line),
+        format!(
+            "audience `{id}` in {place} is not in site.yaml (audiences: {}): correct it or add the audience",
+            known.join(", ")
+        ),
+    )
+}
+
+fn audiences(model: &mut Model, problems: &mut Vec<Finding>) {
+    let Some(site) = &model.site else { return };
+    let known: Vec<String> = site.audiences.iter().map(|a| a.id.clone()).collect();
+    for event in &mut model.timeline {
+        if let Some(list) = &mut event.audiences {
+            list.retain(|id| {
+                let ok = known.contains(id);
+                if !ok {
+                    problems.push(unknown_audience(
+                        &known,
+                        "data/timeline.yaml",
+                        event.line,
+                        id,
+                        "the timeline",
+                    ));
+                }
+                ok
+            });
+        }
+    }
+    for page in &mut model.pages {
+        let lines = page.audience_lines.clone();
+        if let Some(list) = &mut page.audiences {
+            let mut i = 0;
+            list.retain(|id| {
+                let line = lines.get(i).copied().unwrap_or(1);
+                i += 1;
+                let ok = known.contains(id);
+                if !ok {
+                    problems.push(unknown_audience(
+                        &known,
+                        &page.file,
+                        line,
+                        id,
+                        "the front matter",
+                    ));
+                }
+                ok
+            });
+        }
+    }
+}
+
+/// Every page's body must render: its passages close and name known audiences, and its
+/// insertions exist. Two pages may not share an address.
+fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
+    let known: Option<Vec<String>> = model
+        .site
+        .as_ref()
+        .map(|s| s.audiences.iter().map(|a| a.id.clone()).collect());
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    for page in &model.pages {
+        if let Some(other) = slugs.insert(&page.slug, &page.file) {
+            problems.push(Finding::invalid(
+                "bad value",
+                &page.file,
+                None,
+                format!(
+                    "{other} and {} would both be the page `{}`: rename one",
+                    page.file, page.slug
+                ),
+            ));
+        }
+        if page.slug.starts_with("units/") {
+            problems.push(Finding::invalid(
+                "bad value",
+                &page.file,
+                None,
+                "pages under content/units/ would collide with the unit checklists: move the page elsewhere",
+            ));
+        }
+        body(page, known.as_deref(), problems);
+    }
+}
+
+fn body(page: &Page, known: Option<&[String]>, problems: &mut Vec<Finding>) {
+    let at = |line: u32| page.body_line + line - 1;
+    let report = |problems: &mut Vec<Finding>, line: u32, message: String| {
+        problems.push(Finding::invalid(
+            "content page does not render",
+            &page.file,
+            Some(at(line)),
+            message,
+        ));
+    };
+    let passages = match markup::passages(&page.body) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in errors {
+                report(problems, e.line, e.message);
+            }
+            return;
+        }
+    };
+    if let Some(known) = known {
+        for p in &passages {
+            for id in p.audiences.iter().filter(|id| !known.contains(id)) {
+                problems.push(unknown_audience(
+                    known,
+                    &page.file,
+                    at(p.open as u32 + 1),
+                    id,
+                    "a `:::` passage",
+                ));
+            }
+        }
+    }
+    // Every passage shown: each insertion is checked once.
+    let everything = markup::for_audience(&page.body, &[], "");
+    let shown: Vec<markup::Passage> = passages
+        .iter()
+        .map(|p| markup::Passage {
+            audiences: vec![],
+            except: true,
+            ..p.clone()
+        })
+        .collect();
+    let text = markup::for_audience(&everything, &shown, "");
+    if let Err(errors) = markup::to_html(&text, |_| String::new()) {
+        for e in errors {
+            report(problems, e.line, e.message);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The `cutover` binary: parse the command line, call the library, print, exit.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use cutover::report::{self, Format};
+use cutover::{BuildOptions, InvalidData};
+
+/// Invalid data, or (`check`) a finding that fails the run.
+const EXIT_INVALID: u8 = 1;
+/// Usage and IO errors.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if let Some(InvalidData(problems)) = err.downcast_ref::<InvalidData>() {
+                for p in problems {
+                    eprintln!("{}", report::text_line(p));
+                }
+                eprintln!("error: {err}");
+                return ExitCode::from(EXIT_INVALID);
+            }
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  Caused by: {cause}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Build {
+            root,
+            out,
+            today: day,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let built = cutover::build(&BuildOptions {
+                root,
+                out: out.clone(),
+                today: day.unwrap_or_else(today),
+            })?;
+            eprintln!(
+                "built {} files for {} audiences into {} in {} ms ({} findings; run `cutover check` to see them)",
+                built.files,
+                built.audiences,
+                out.display(),
+                built.millis,
+                built.findings
+            );
+            Ok(0)
+        }
+        Command::Check {
+            root,
+            today: day,
+            format,
+            strict,
+        } => {
+            let checked = cutover::check(&root, day.unwrap_or_else(today))?;
+            print!("{}", report::render(&checked, format));
+            let errors = checked.count(cutover::finding::Severity::Error);
+            let warnings = checked.count(cutover::finding::Severity::Warning);
+            if format == Format::Text && !checked.is_valid() {
+                eprintln!("error: the data is invalid: correct the invalid-data findings above");
+            }
+            Ok(if errors > 0 || (strict && warnings > 0) {
+                EXIT_INVALID
+            } else {
+                0
+            })
+        }
+        Command::New { dir } => {
+            cutover::skeleton::write(&dir)?;
+            eprintln!(
+                "wrote a new site in {}: `cutover build --root {}` builds it",
+                dir.display(),
+                dir.display()
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! The content language: markdown plus audience passages and data insertions.
+//!
+//! Passages are fenced blocks on lines of their own:
+//!
+//! ```text
+//! ::: only coordinators
+//! Seen by coordinators only.
+//! :::
+//! ::: except staying
+//! Seen by everyone but the `staying` audience.
+//! :::
+//! ```
+//!
+//! Insertions are written `{{ name }}`. Block insertions (`tranches`, `timeline`,
+//! `cannot-move`) stand alone in a paragraph; inline ones (`count NAME`, `deadline`,
+//! `contact`) go anywhere in text. Neither is touched inside code spans or code blocks.
+//!
+//! Mistakes are [`SyntaxError`]s with the 1-based line within the body.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// 1-based, within the text given.
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Units,
+    Lines,
+    Moving,
+    Staying,
+    Blocked,
+    Undecided,
+    Tranches,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Insertion {
+    Tranches,
+    Timeline,
+    CannotMove,
+    Count(Count),
+    Deadline,
+    Contact,
+}
+
+const INSERTIONS: &str = "tranches, timeline, cannot-move (each on a line of its own), count units|lines|moving|staying|blocked|undecided|tranches, deadline, contact";
+
+impl Insertion {
+    pub fn parse(name: &str) -> Result<Insertion, String> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let found = match words.as_slice() {
+            ["tranches"] => Insertion::Tranches,
+            ["timeline"] => Insertion::Timeline,
+            ["cannot-move"] => Insertion::CannotMove,
+            ["deadline"] => Insertion::Deadline,
+            ["contact"] => Insertion::Contact,
+            ["count", what] => Insertion::Count(match *what {
+                "units" => Count::Units,
+                "lines" => Count::Lines,
+                "moving" => Count::Moving,
+                "staying" => Count::Staying,
+                "blocked" => Count::Blocked,
+                "undecided" => Count::Undecided,
+                "tranches" => Count::Tranches,
+                other => {
+                    return Err(format!(
+                        "`{{{{ count {other} }}}}` counts nothing cutover knows: use count units, lines, moving, staying, blocked, undecided or tranches"
+                    ));
+                }
+            }),
+            _ => {
+                return Err(format!(
+                    "unknown insertion `{{{{ {name} }}}}`: use one of {INSERTIONS}"
+                ));
+            }
+        };
+        Ok(found)
+    }
+
+    /// Block insertions render as tables or lists and need a paragraph of their own.
+    pub fn is_block(self) -> bool {
+        matches!(
+            self,
+            Insertion::Tranches | Insertion::Timeline | Insertion::CannotMove
+        )
+    }
+}
+
+/// A `::: only` or `::: except` passage, by 0-based line index within the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    pub audiences: Vec<String>,
+    pub except: bool,
+    pub open: usize,
+    pub close: usize,
+}
+
+impl Passage {
+    pub fn shows_to(&self, audience: &str) -> bool {
+        self.audiences.iter().any(|a| a == audience) != self.except
+    }
+}
+
+fn fence_marker(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    if t.starts_with("```") {
+        Some("```")
+    } else if t.starts_with("~~~") {
+        Some("~~~")
+    } else {
+        None
+    }
+}
+
+/// Finds the passages of a body. Lines inside fenced code blocks are left alone.
+pub fn passages(body: &str) -> Result<Vec<Passage>, Vec<SyntaxError>> {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let mut open: Option<(usize, Vec<String>, bool)> = None;
+    let mut fence: Option<&str> = None;
+    for (i, line) in body.lines().enumerate() {
+        let err = |message: String| SyntaxError {
+            line: i as u32 + 1,
+            message,
+        };
+        if let Some(marker) = fence {
+            if line.trim_start().starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(marker) = fence_marker(line) {
+            fence = Some(marker);
+            continue;
+        }
+        let Some(rest) = line.trim().strip_prefix(":::") else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        match (words.as_slice(), &open) {
+            ([], Some((start, audiences, except))) => {
+                found.push(Passage { audiences: audiences.clone(), except: *except, open: *start, close: i });
+                open = None;
+            }
+            ([], None) => errors.push(err(
+                "`:::` closes a passage, but none is open: remove it, or open one with `::: only AUDIENCE`".into(),
+            )),
+            ([kind @ ("only" | "except"), audiences @ ..], None) => {
+                if audiences.is_empty() {
+                    errors.push(err(format!("`::: {kind}` names no audience: write `::: {kind} coordinators`, for example")));
+                }
+                open = Some((i, audiences.iter().map(|a| a.to_string()).collect(), *kind == "except"));
+            }
+            ([_, ..], Some((start, _, _))) => errors.push(err(format!(
+                "passages cannot be nested: close the passage opened on line {} with `:::` first",
+                start + 1
+            ))),
+            ([other, ..], None) => errors.push(err(format!(
+                "`::: {other}` is not a passage: write `::: only AUDIENCE ...` or `::: except AUDIENCE ...`"
+            ))),
+        }
+    }
+    if let Some((start, _, _)) = open {
+        errors.push(SyntaxError {
+            line: start as u32 + 1,
+            message: "this passage is never closed: add a line with `:::` where it ends".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The body as `audience` sees it: passage markers and other audiences' passages become
+/// blank lines, so line numbers stay those of the file.
+pub fn for_audience(body: &str, passages: &[Passage], audience: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut next = passages.iter().peekable();
+    let mut current: Option<&Passage> = None;
+    for (i, line) in body.lines().enumerate() {
+        if current.is_none() && next.peek().is_some_and(|p| p.open == i) {
+            current = next.next();
+        }
+        let keep = match current {
+            Some(p) if i == p.open || i == p.close => false,
+            Some(p) => p.shows_to(audience),
+            None => true,
+        };
+        if keep {
+            out.push_str(line);
+        }
+        out.push('\n');
+        if current.is_some_and(|p| p.close == i) {
+            current = None;
+        }
+    }
+    out
+}
+
+/// Byte offsets of line starts, to turn an event's offset into a line number.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    fn line(&self, offset: usize) -> u32 {
+        self.0.partition_point(|&start| start <= offset) as u32
+    }
+}
+
+/// A piece of a text event: literal text, or an insertion.
+enum Piece<'a> {
+    Text(&'a str),
+    Insert(Insertion, &'a str),
+}
+
+fn split_insertions(text: &str) -> Result<Vec<Piece<'_>>, String> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else {
+            return Err("`{{` is not closed: write an insertion as `{{ name }}`, or put literal braces in `code`".into());
+        };
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        let name = rest[start + 2..start + 2 + len].trim();
+        pieces.push(Piece::Insert(Insertion::parse(name)?, name));
+        rest = &rest[start + 2 + len + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    Ok(pieces)
+}
+
+/// Turns a heading's text into an id: lowercase words joined by hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Renders markdown to HTML: tables, heading anchors, insertions filled by `insert`
+/// (which returns HTML). The page's title is its only `h1`, so a body that uses `#`
+/// headings has all its headings moved one level down.
+pub fn to_html(
+    text: &str,
+    mut insert: impl FnMut(Insertion) -> String,
+) -> Result<String, Vec<SyntaxError>> {
+    let lines = LineIndex::new(text);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+
+    // Merge adjacent text so an insertion is never split across events.
+    let mut events: Vec<(Event, usize)> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        if let (Event::Text(more), Some((Event::Text(prev), _))) = (&event, events.last_mut()) {
+            *prev = CowStr::from(format!("{prev}{more}"));
+            continue;
+        }
+        events.push((event, range.start));
+    }
+
+    let shift = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
+    let mut errors = Vec::new();
+    let mut used_ids: Vec<String> = Vec::new();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut in_code = false;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, offset) = &events[i];
+        let line = lines.line(*offset);
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        // A paragraph holding nothing but one insertion.
+        if let (
+            Event::Start(Tag::Paragraph),
+            Some((Event::Text(t), _)),
+            Some((Event::End(TagEnd::Paragraph), _)),
+        ) = (event, events.get(i + 1), events.get(i + 2))
+        {
+            let inner = t.trim();
+            if let Some(name) = inner.strip_prefix("{{").and_then(|s| s.strip_suffix("}}"))
+                && !name.contains("{{")
+            {
+                match Insertion::parse(name.trim()) {
+                    Ok(ins) if ins.is_block() => {
+                        out.push(Event::Html(CowStr::from(insert(ins))));
+                        i += 3;
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(message) => {
+                        errors.push(SyntaxError { line, message });
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+        }
+        match event {
+            Event::Text(t) if !in_code && t.contains("{{") => match split_insertions(t) {
+                Ok(pieces) => {
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(s) => out.push(Event::Text(CowStr::from(s.to_string()))),
+                            Piece::Insert(ins, name) if ins.is_block() => errors.push(SyntaxError {
+                                line,
+                                message: format!(
+                                    "`{{{{ {name} }}}}` inserts a table or list: put it on a line of its own, with blank lines around it"
+                                ),
+                            }),
+                            Piece::Insert(ins, _) => out.push(Event::Html(CowStr::from(insert(ins)))),
+                        }
+                    }
+                }
+                Err(message) => errors.push(SyntaxError { line, message }),
+            },
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut text = String::new();
+                for (e, _) in events[i + 1..].iter() {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                }
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| slugify(&text));
+                let mut unique = base.clone();
+                let mut n = 1;
+                while used_ids.contains(&unique) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                used_ids.push(unique.clone());
+                out.push(Event::Start(Tag::Heading {
+                    level: if shift { demote(*level) } else { *level },
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(if shift {
+                    demote(*level)
+                } else {
+                    *level
+                })));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Ok(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> Result<String, Vec<SyntaxError>> {
+        to_html(text, |ins| match ins {
+            Insertion::Tranches => "<table></table>".into(),
+            Insertion::Count(Count::Moving) => "42".into(),
+            Insertion::Deadline => "14 April 2022".into(),
+            other => format!("[{other:?}]"),
+        })
+    }
+
+    #[test]
+    fn passages_show_to_the_right_audiences() {
+        let body = "all\n::: only coordinators moving\ncoord\n:::\n::: except moving\nnot moving\n:::\nend\n";
+        let ps = passages(body).unwrap();
+        assert_eq!(
+            for_audience(body, &ps, "coordinators"),
+            "all\n\ncoord\n\n\nnot moving\n\nend\n"
+        );
+        assert_eq!(
+            for_audience(body, &ps, "moving"),
+            "all\n\ncoord\n\n\n\n\nend\n"
+        );
+        assert_eq!(
+            for_audience(body, &ps, "staying"),
+            "all\n\n\n\n\nnot moving\n\nend\n"
+        );
+    }
+
+    #[test]
+    fn passage_mistakes_name_their_line() {
+        let cases = [
+            ("a\n:::\n", 2, "none is open"),
+            ("::: only\nx\n:::\n", 1, "names no audience"),
+            ("::: onyl x\n", 1, "is not a passage"),
+            ("::: only a\n::: only b\n:::\n", 2, "cannot be nested"),
+            ("x\n::: only a\ny\n", 2, "never closed"),
+        ];
+        for (body, line, needle) in cases {
+            let errs = passages(body).unwrap_err();
+            assert_eq!(errs[0].line, line, "{body}");
+            assert!(
+                errs[0].message.contains(needle),
+                "{body}: {}",
+                errs[0].message
+            );
+        }
+        assert_eq!(passages("```\n:::\n```\n").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn insertions_render_in_place() {
+        let html =
+            render("Moving: {{ count moving }} by {{deadline}}.\n\n{{ tranches }}\n").unwrap();
+        assert_eq!(html, "<p>Moving: 42 by 14 April 2022.</p>\n<table></table>");
+        // Not inside code.
+        let html = render("`{{ nope }}`\n\n```\n{{ nope }}\n```\n").unwrap();
+        assert!(html.contains("{{ nope }}"));
+    }
+
+    #[test]
+    fn insertion_mistakes_name_their_line() {
+        let cases = [
+            ("a\n\nb {{ nope }}\n", 3, "unknown insertion"),
+            ("a\n\n{{ count people }}\n", 3, "counts nothing"),
+            ("see {{ tranches }} here\n", 1, "line of its own"),
+            ("a\n\n\n{{ count moving\n", 4, "not closed"),
+            ("{{ bogus }}\n", 1, "unknown insertion"),
+        ];
+        for (text, line, needle) in cases {
+            let errs = render(text).unwrap_err();
+            assert_eq!(errs[0].line, line, "{text}");
+            assert!(
+                errs[0].message.contains(needle),
+                "{text}: {}",
+                errs[0].message
+            );
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_one_h1() {
+        let html = render("## What stays\n\n## What stays\n").unwrap();
+        assert!(html.contains("<h2 id=\"what-stays\">"));
+        assert!(html.contains("<h2 id=\"what-stays-1\">"));
+        let html = render("# Top\n\n## Sub\n").unwrap();
+        assert!(html.contains("<h2 id=\"top\">") && html.contains("<h3 id=\"sub\">"));
+    }
+}

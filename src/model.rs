@@ -1,0 +1,269 @@
+//! Domain types: the site, its audiences, tranches, timeline, units, lines and pages.
+//!
+//! Plain data with no IO and no templates. Everything that came from a file keeps the
+//! 1-based line it was written on, so that findings can point back at it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+/// Everything loaded from a site root.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// `None` when `data/site.yaml` could not be read: rules that need it are skipped.
+    pub site: Option<Site>,
+    pub tranches: Vec<Tranche>,
+    pub timeline: Vec<Event>,
+    pub units: Vec<Unit>,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub title: String,
+    pub organisation: String,
+    pub response_deadline: NaiveDate,
+    pub contact: Option<String>,
+    pub theme: String,
+    pub holidays: Vec<NaiveDate>,
+    pub audiences: Vec<Audience>,
+}
+
+impl Site {
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Audience {
+    pub id: String,
+    pub title: String,
+    /// May show names, emails and extensions.
+    pub personal_data: bool,
+    /// Gets a checklist for every unit.
+    pub unit_checklists: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Capacity {
+    /// Every line placed in the tranche counts.
+    Total(u32),
+    /// Lines count against their unit's cohort.
+    PerCohort(BTreeMap<String, u32>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tranche {
+    pub number: u32,
+    pub date: NaiveDate,
+    pub label: Option<String>,
+    pub pilot: bool,
+    pub late: bool,
+    pub capacity: Option<Capacity>,
+    pub line: u32,
+}
+
+impl Tranche {
+    /// Regular tranches without a cohort map take every cohort no tranche names.
+    pub fn is_catch_all(&self) -> bool {
+        !self.pilot && !self.late && !matches!(self.capacity, Some(Capacity::PerCohort(_)))
+    }
+
+    pub fn names_cohort(&self, cohort: &str) -> bool {
+        matches!(&self.capacity, Some(Capacity::PerCohort(map)) if map.contains_key(cohort))
+    }
+}
+
+/// A timeline entry's date: a day, or a whole month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventDate {
+    Day(NaiveDate),
+    Month { year: i32, month: u32 },
+}
+
+impl EventDate {
+    /// The first day the event covers.
+    pub fn start(&self) -> NaiveDate {
+        match *self {
+            EventDate::Day(d) => d,
+            EventDate::Month { year, month } => {
+                NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
+            }
+        }
+    }
+
+    /// The day after the last day the event covers.
+    pub fn end_exclusive(&self) -> NaiveDate {
+        match *self {
+            EventDate::Day(d) => d.succ_opt().unwrap_or(d),
+            EventDate::Month { year, month } => {
+                let (y, m) = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
+                NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub date: EventDate,
+    pub title: String,
+    /// `None`: every audience.
+    pub audiences: Option<Vec<String>>,
+    pub line: u32,
+}
+
+impl Event {
+    pub fn is_for(&self, audience: &str) -> bool {
+        self.audiences
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|a| a == audience))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Coordinator {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// The file stem of `data/units/ID.yaml`.
+    pub id: String,
+    /// Path relative to the root, with `/` separators, as findings show it.
+    pub file: String,
+    pub name: String,
+    pub cohort: Option<String>,
+    /// The line of `cohort:` (or 1 when absent).
+    pub cohort_line: u32,
+    pub separate_teams: bool,
+    pub coordinator: Option<Coordinator>,
+    pub responded: Option<NaiveDate>,
+    pub lines: Vec<Line>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Use {
+    Softphone,
+    MobileApp,
+    WebPortal,
+    ExternalAway,
+}
+
+impl Use {
+    pub const ALL: [Use; 4] = [
+        Use::Softphone,
+        Use::MobileApp,
+        Use::WebPortal,
+        Use::ExternalAway,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Use::Softphone => "softphone",
+            Use::MobileApp => "mobile-app",
+            Use::WebPortal => "web-portal",
+            Use::ExternalAway => "external-away",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Use::Softphone => "Chorus softphone",
+            Use::MobileApp => "OpenScape Mobile app",
+            Use::WebPortal => "web portal preferred device",
+            Use::ExternalAway => "external calls away from the desk",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Move,
+    Stay,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Digits only, as written (leading zeros kept).
+    pub ext: String,
+    pub holder: Option<String>,
+    pub email: Option<String>,
+    pub ms_teams: bool,
+    pub uses: Vec<Use>,
+    pub pilot: bool,
+    pub critical: bool,
+    pub contact_centre: bool,
+    pub decision: Option<Decision>,
+    pub requested: Option<NaiveDate>,
+    /// A manual placement.
+    pub tranche: Option<u32>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    Hunt,
+    Pickup,
+    Executive,
+}
+
+impl GroupKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            GroupKind::Hunt => "hunt",
+            GroupKind::Pickup => "pickup",
+            GroupKind::Executive => "executive",
+        }
+    }
+
+    /// Hunt and executive groups must move as one.
+    pub fn moves_together(self) -> bool {
+        matches!(self, GroupKind::Hunt | GroupKind::Executive)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub kind: GroupKind,
+    pub members: Vec<String>,
+    pub manager: Option<String>,
+    pub line: u32,
+}
+
+/// A guidance page from `content/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the root, with `/` separators.
+    pub file: String,
+    /// Path under the audience folder, e.g. `deciding` or `help/contacts`.
+    pub slug: String,
+    pub title: String,
+    /// `None`: every audience.
+    pub audiences: Option<Vec<String>>,
+    /// The file line of each entry of `audiences`.
+    pub audience_lines: Vec<u32>,
+    pub weight: i64,
+    pub summary: Option<String>,
+    pub draft: bool,
+    /// The markdown after the front matter.
+    pub body: String,
+    /// The file line on which `body` starts.
+    pub body_line: u32,
+}
+
+impl Page {
+    pub fn is_for(&self, audience: &str) -> bool {
+        self.audiences
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|a| a == audience))
+    }
+}

@@ -1,0 +1,173 @@
+//! Rendering: markdown through pulldown-cmark, pages through tera templates, calendars and
+//! CSV. Pages render independently (in parallel); every error names the page, the audience
+//! and the file to correct.
+
+mod ics;
+mod theme;
+
+use std::cell::RefCell;
+
+use rayon::prelude::*;
+use tera::Context;
+
+pub use theme::Theme;
+
+use crate::Checked;
+use crate::finding::Finding;
+use crate::markup::{self, Count, Insertion};
+use crate::plan::{HtmlPage, Insertions, Output, Plan};
+
+/// One rendered file, relative to the output folder.
+pub type File = (String, Vec<u8>);
+
+/// Renders every planned file; on failure, every page that failed is reported.
+pub fn render(plan: &Plan, theme: &Theme, _checked: &Checked) -> Result<Vec<File>, Vec<Finding>> {
+    let results: Vec<Result<File, Finding>> = plan
+        .files
+        .par_iter()
+        .map(|planned| {
+            let bytes = match &planned.output {
+                Output::Html(page) => html(page, theme)?.into_bytes(),
+                Output::Ics(cal) => ics::render(cal).into_bytes(),
+                Output::Csv(rows) => csv(rows).map_err(|e| {
+                    Finding::invalid(
+                        "render",
+                        &planned.path,
+                        None,
+                        format!("writing the CSV failed: {e}"),
+                    )
+                })?,
+            };
+            Ok((planned.path.clone(), bytes))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn csv(rows: &[crate::plan::CsvRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// A tera error with every cause, so the real reason reaches the user.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+fn html(page: &HtmlPage, theme: &Theme) -> Result<String, Finding> {
+    let mut context =
+        Context::from_serialize(&page.view).map_err(|e| template_problem(theme, page, &e))?;
+    if let (Some(md), Some(data)) = (&page.markdown, &page.insertions) {
+        let failure: RefCell<Option<tera::Error>> = RefCell::new(None);
+        let rendered = markup::to_html(&md.text, |ins| {
+            insertion(ins, data, theme).unwrap_or_else(|e| {
+                failure.borrow_mut().get_or_insert(e);
+                String::new()
+            })
+        });
+        let content = rendered.map_err(|errors| {
+            let e = &errors[0];
+            Finding::invalid(
+                "content page does not render",
+                &md.file,
+                Some(md.first_line + e.line - 1),
+                format!("{} ({})", e.message, page.describe),
+            )
+        })?;
+        if let Some(e) = failure.into_inner() {
+            return Err(template_problem(theme, page, &e));
+        }
+        context.insert("content", &content);
+    }
+    theme
+        .tera
+        .render(page.template, &context)
+        .map_err(|e| template_problem(theme, page, &e))
+}
+
+fn template_problem(theme: &Theme, page: &HtmlPage, err: &dyn std::error::Error) -> Finding {
+    Finding::invalid(
+        "template does not render",
+        theme.describe(page.template),
+        None,
+        format!("rendering {} failed: {}", page.describe, error_chain(err)),
+    )
+}
+
+/// HTML-escapes text from the data.
+pub fn escape(text: &str) -> String {
+    let mut buf = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+fn partial<T: serde::Serialize>(
+    theme: &Theme,
+    name: &str,
+    key: &'static str,
+    value: &T,
+) -> Result<String, tera::Error> {
+    let mut ctx = Context::new();
+    ctx.insert(key, value);
+    theme.tera.render(name, &ctx)
+}
+
+fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String, tera::Error> {
+    Ok(match ins {
+        Insertion::Tranches => {
+            partial(theme, "partials/tranches.html", "tranches", &data.tranches)?
+        }
+        Insertion::Timeline => partial(theme, "partials/timeline.html", "events", &data.events)?,
+        Insertion::CannotMove => partial(
+            theme,
+            "partials/cannot-move.html",
+            "units",
+            &data.cannot_move,
+        )?,
+        Insertion::Count(c) => {
+            let key = match c {
+                Count::Units => "units",
+                Count::Lines => "lines",
+                Count::Moving => "moving",
+                Count::Staying => "staying",
+                Count::Blocked => "blocked",
+                Count::Undecided => "undecided",
+                Count::Tranches => "tranches",
+            };
+            data.counts.get(key).copied().unwrap_or(0).to_string()
+        }
+        Insertion::Deadline => escape(&data.deadline),
+        Insertion::Contact => match &data.contact {
+            Some(email) => {
+                let e = escape(email);
+                format!("<a href=\"mailto:{e}\">{e}</a>")
+            }
+            None => String::new(),
+        },
+    })
+}

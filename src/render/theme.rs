@@ -1,0 +1,159 @@
+//! Themes: tera templates and static files. The default theme is built into the binary; a
+//! root's `themes/NAME/templates` and `themes/NAME/static` replace its files one by one.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::InvalidData;
+use crate::finding::Finding;
+use crate::model::Site;
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = builtin!(
+    "base.html",
+    "landing.html",
+    "home.html",
+    "page.html",
+    "timeline.html",
+    "schedule.html",
+    "units.html",
+    "unit.html",
+    "partials/tranches.html",
+    "partials/timeline.html",
+    "partials/cannot-move.html",
+);
+
+const STATIC: &[(&str, &str)] = &[(
+    "style.css",
+    include_str!("../../themes/default/static/style.css"),
+)];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Where each template came from, for error messages.
+    origins: BTreeMap<String, String>,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Files under `dir`, as (`/`-separated path relative to `dir`, full path), sorted.
+fn files_in(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if rel.iter().any(|part| part.starts_with('.')) {
+            continue;
+        }
+        out.push((rel.join("/"), entry.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+impl Theme {
+    /// The site's theme: built-in files, replaced by those in `root/themes/NAME/`.
+    pub fn load(root: &Path, site: Option<&Site>) -> Result<Theme> {
+        let name = site.map(|s| s.theme.as_str()).unwrap_or("default");
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(InvalidData(vec![Finding::invalid(
+                "bad value",
+                "data/site.yaml",
+                None,
+                format!("`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to use the built-in default"),
+            )])
+            .into());
+        }
+        let mut templates: BTreeMap<String, (String, String)> = TEMPLATES
+            .iter()
+            .map(|(n, body)| {
+                (
+                    n.to_string(),
+                    (body.to_string(), format!("(built-in theme) {n}")),
+                )
+            })
+            .collect();
+        for (rel, path) in files_in(&dir.join("templates"))? {
+            let body =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            templates.insert(
+                rel.clone(),
+                (body, format!("themes/{name}/templates/{rel}")),
+            );
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        let origins = templates
+            .iter()
+            .map(|(n, (_, origin))| (n.clone(), origin.clone()))
+            .collect();
+        tera.add_raw_templates(
+            templates
+                .iter()
+                .map(|(n, (body, _))| (n.as_str(), body.as_str())),
+        )
+        .map_err(|e| {
+            InvalidData(vec![Finding::invalid(
+                "template does not parse",
+                format!("themes/{name}/templates"),
+                None,
+                format!("a template does not parse: {}", super::error_chain(&e)),
+            )])
+        })?;
+
+        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, body)| (n.to_string(), body.as_bytes().to_vec()))
+            .collect();
+        for (rel, path) in files_in(&dir.join("static"))? {
+            statics.insert(
+                rel,
+                fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+            );
+        }
+        Ok(Theme {
+            tera,
+            origins,
+            statics: statics.into_iter().collect(),
+        })
+    }
+
+    /// Where a template comes from, as error messages name it.
+    pub fn describe(&self, template: &str) -> String {
+        self.origins
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| template.to_string())
+    }
+
+    /// The theme's static files followed by the root's `static/**` (which win).
+    pub fn static_files(&self, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut files: BTreeMap<String, Vec<u8>> = self.statics.iter().cloned().collect();
+        for (rel, path) in files_in(&root.join("static"))? {
+            files.insert(
+                rel,
+                fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+            );
+        }
+        Ok(files.into_iter().collect())
+    }
+}

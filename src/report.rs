@@ -1,0 +1,236 @@
+//! Findings as a report: text (rustc style), JSON (SPEC §5) or GitHub annotations.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Checked;
+use crate::finding::{Finding, Severity};
+use crate::model::Capacity;
+use crate::rules::emails;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+pub fn render(checked: &Checked, format: Format) -> String {
+    match format {
+        Format::Text => text(checked),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&json(checked)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Github => github(checked),
+    }
+}
+
+/// `file:line` or just `file`.
+pub fn location(f: &Finding) -> String {
+    match f.line {
+        Some(line) => format!("{}:{line}", f.file),
+        None => f.file.clone(),
+    }
+}
+
+/// One finding a line, rustc style: `error[rule]: file:line: message`.
+pub fn text_line(f: &Finding) -> String {
+    format!(
+        "{}[{}]: {}: {}",
+        f.severity.as_str(),
+        f.rule,
+        location(f),
+        f.message
+    )
+}
+
+fn text(checked: &Checked) -> String {
+    let findings = checked.findings();
+    let mut out = String::new();
+    for f in &findings {
+        out.push_str(&text_line(f));
+        out.push('\n');
+    }
+    let s = Summary::of(checked, &findings);
+    let _ = writeln!(
+        out,
+        "{} units, {} lines: {} moving, {} staying, {} blocked, {} undecided; {} error(s), {} warning(s), {} info(s)",
+        s.units,
+        s.lines,
+        s.moving,
+        s.staying,
+        s.blocked,
+        s.undecided,
+        s.errors,
+        s.warnings,
+        s.infos
+    );
+    out
+}
+
+/// GitHub Actions workflow commands: escape data and property values as the runner expects.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(checked: &Checked) -> String {
+    let mut out = String::new();
+    for f in checked.findings() {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let _ = write!(out, "::{command} file={}", escape_property(&f.file));
+        if let Some(line) = f.line {
+            let _ = write!(out, ",line={line}");
+        }
+        let _ = writeln!(
+            out,
+            ",title={}::{}",
+            escape_property(f.rule),
+            escape_data(&f.message)
+        );
+    }
+    out
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Summary {
+    pub units: usize,
+    pub lines: usize,
+    pub moving: usize,
+    pub staying: usize,
+    pub blocked: usize,
+    pub undecided: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(checked: &Checked, findings: &[Finding]) -> Summary {
+        let mut s = Summary {
+            units: checked.model.units.len(),
+            ..Summary::default()
+        };
+        for status in checked.analysis.status.iter().flatten() {
+            s.lines += 1;
+            match status {
+                crate::rules::Status::Moving => s.moving += 1,
+                crate::rules::Status::Staying => s.staying += 1,
+                crate::rules::Status::Blocked => s.blocked += 1,
+                crate::rules::Status::Undecided => s.undecided += 1,
+            }
+        }
+        for f in findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Orders extensions numerically (as digit strings of any length).
+pub fn ext_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ta, tb) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+    (ta.len(), ta, a).cmp(&(tb.len(), tb, b))
+}
+
+pub fn json(checked: &Checked) -> Value {
+    let model = &checked.model;
+    let findings = checked.findings();
+    let holidays = model
+        .site
+        .as_ref()
+        .map(|s| s.holidays.as_slice())
+        .unwrap_or(&[]);
+    let tranches: Vec<Value> = model
+        .tranches
+        .iter()
+        .zip(&checked.analysis.loads)
+        .map(|(t, load)| {
+            let mut v = serde_json::json!({
+                "number": t.number,
+                "date": t.date.to_string(),
+                "emails": emails::countdown(t.date, holidays).map(|d| d.to_string()),
+                "placed": load.placed,
+            });
+            match &t.capacity {
+                Some(Capacity::Total(n)) => v["capacity"] = (*n).into(),
+                Some(Capacity::PerCohort(map)) => v["capacity"] = serde_json::json!(map),
+                None => {}
+            }
+            if !load.per_cohort.is_empty() {
+                v["per_cohort"] = serde_json::json!(load.per_cohort);
+            }
+            if let Some(label) = &t.label {
+                v["label"] = label.as_str().into();
+            }
+            if t.pilot {
+                v["pilot"] = true.into();
+            }
+            if t.late {
+                v["late"] = true.into();
+            }
+            v
+        })
+        .collect();
+    let mut lines: Vec<(&str, Value)> = Vec::new();
+    for (u, unit) in model.units.iter().enumerate() {
+        for (l, line) in unit.lines.iter().enumerate() {
+            let mut v = serde_json::json!({
+                "ext": line.ext,
+                "unit": unit.id,
+                "status": checked.analysis.status[u][l].as_str(),
+            });
+            if let Some(n) = checked.analysis.placed[u][l] {
+                v["tranche"] = n.into();
+                if let Some(t) = model.tranches.iter().find(|t| t.number == n) {
+                    v["date"] = t.date.to_string().into();
+                }
+            }
+            lines.push((&line.ext, v));
+        }
+    }
+    lines.sort_by(|a, b| ext_order(a.0, b.0));
+    serde_json::json!({
+        "version": 1,
+        "today": checked.today.to_string(),
+        "summary": Summary::of(checked, &findings),
+        "tranches": tranches,
+        "lines": lines.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "findings": findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_sort_numerically() {
+        let mut exts = vec!["9", "70123", "100", "0099", "8000"];
+        exts.sort_by(|a, b| ext_order(a, b));
+        assert_eq!(exts, vec!["9", "0099", "100", "8000", "70123"]);
+    }
+
+    #[test]
+    fn github_escapes() {
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+    }
+}

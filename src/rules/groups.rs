@@ -1,0 +1,197 @@
+//! Rules about groups: hunt and executive groups hold together, pickup groups are lost,
+//! and Teams delegation has no white list.
+
+use super::status::Status;
+use super::{Index, LineId};
+use crate::finding::{Finding, Severity};
+use crate::model::{Group, GroupKind, Unit};
+
+/// The members of a group that resolve to lines, with their ids.
+pub fn members(index: &Index, group: &Group) -> Vec<LineId> {
+    group
+        .members
+        .iter()
+        .filter_map(|ext| index.by_ext.get(ext.as_str()).copied())
+        .collect()
+}
+
+fn group_finding(
+    unit: &Unit,
+    group: &Group,
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    Finding::new(rule, severity, &unit.file, Some(group.line), message)
+        .unit(&unit.id)
+        .group(&group.id)
+        .exts(&group.members)
+}
+
+pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
+    for unit in &index.model.units {
+        for group in &unit.groups {
+            let members = members(index, group);
+            let status = |id: &LineId| statuses[id.0][id.1];
+            let count =
+                |want: &[Status]| members.iter().filter(|m| want.contains(&status(m))).count();
+            let moving = count(&[Status::Moving]);
+            let id = &group.id;
+            match group.kind {
+                GroupKind::Pickup => {
+                    for m in members.iter().filter(|m| status(m) == Status::Moving) {
+                        let (owner, line) = (index.unit(*m), index.line(*m));
+                        out.push(
+                            Finding::new("pickup-group-loss", Severity::Warning, &owner.file, Some(line.line), format!(
+                                "extension {} moves, so it leaves pickup group `{id}`: tell its members they can no longer pick up each other's calls",
+                                line.ext
+                            ))
+                            .unit(&owner.id)
+                            .group(id)
+                            .exts([&line.ext]),
+                        );
+                    }
+                }
+                GroupKind::Hunt | GroupKind::Executive => {
+                    let (split_rule, what) = match group.kind {
+                        GroupKind::Hunt => ("hunt-group-split", "hunt group"),
+                        _ => ("executive-split", "executive group"),
+                    };
+                    let apart = count(&[Status::Staying, Status::Blocked]);
+                    if moving > 0 && apart > 0 {
+                        out.push(group_finding(unit, group, split_rule, Severity::Error, format!(
+                            "{what} `{id}` is split: {moving} member(s) move and {apart} stay or cannot move; the whole group moves or stays, so align the decisions"
+                        )));
+                    }
+                    let undecided = count(&[Status::Undecided]);
+                    if moving > 0 && undecided > 0 {
+                        out.push(group_finding(unit, group, "group-undecided", Severity::Warning, format!(
+                            "{what} `{id}` has {moving} member(s) moving and {undecided} undecided: decide the rest, the group moves as one"
+                        )));
+                    }
+                    if group.kind == GroupKind::Executive
+                        && !members.is_empty()
+                        && moving == members.len()
+                    {
+                        out.push(group_finding(unit, group, "delegation-no-whitelist", Severity::Info, format!(
+                            "executive group `{id}` moves: Teams delegation has no white list, so calls no longer go straight to the manager"
+                        )));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::status::{
+        self,
+        tests::{line, unit},
+    };
+    use super::*;
+    use crate::model::{Decision, Model};
+
+    /// Members are given as decisions; `None` in the outer option means a shared line.
+    fn rules_for(
+        kind: GroupKind,
+        members: &[Option<Option<Decision>>],
+    ) -> Vec<(&'static str, Severity, usize)> {
+        let mut u = unit();
+        let mut exts = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let mut l = line(&format!("7000{i}"));
+            match m {
+                Some(d) => l.decision = *d,
+                None => l.holder = None,
+            }
+            exts.push(l.ext.clone());
+            u.lines.push(l);
+        }
+        u.groups.push(Group {
+            id: "g".into(),
+            kind,
+            members: exts,
+            manager: None,
+            line: 9,
+        });
+        let model = Model {
+            units: vec![u],
+            ..Model::default()
+        };
+        let index = Index::new(&model);
+        let statuses = vec![
+            model.units[0]
+                .lines
+                .iter()
+                .map(|l| status::of(&model.units[0], l))
+                .collect(),
+        ];
+        let mut out = Vec::new();
+        check(&index, &statuses, &mut out);
+        out.iter()
+            .map(|f| (f.rule, f.severity, f.exts.len()))
+            .collect()
+    }
+
+    #[test]
+    fn group_rules() {
+        use Severity::*;
+        let mv = Some(Some(Decision::Move));
+        let st = Some(Some(Decision::Stay));
+        let und = Some(None);
+        let shared = None;
+        let cases: Vec<(
+            GroupKind,
+            Vec<Option<Option<Decision>>>,
+            Vec<(&str, Severity, usize)>,
+        )> = vec![
+            (GroupKind::Hunt, vec![mv, mv], vec![]),
+            (GroupKind::Hunt, vec![st, st], vec![]),
+            (
+                GroupKind::Hunt,
+                vec![mv, st],
+                vec![("hunt-group-split", Error, 2)],
+            ),
+            (
+                GroupKind::Hunt,
+                vec![mv, shared, mv],
+                vec![("hunt-group-split", Error, 3)],
+            ),
+            (
+                GroupKind::Hunt,
+                vec![mv, und],
+                vec![("group-undecided", Warning, 2)],
+            ),
+            (GroupKind::Hunt, vec![st, und], vec![]),
+            (
+                GroupKind::Executive,
+                vec![mv, st],
+                vec![("executive-split", Error, 2)],
+            ),
+            (
+                GroupKind::Executive,
+                vec![mv, und],
+                vec![("group-undecided", Warning, 2)],
+            ),
+            (
+                GroupKind::Executive,
+                vec![mv, mv],
+                vec![("delegation-no-whitelist", Info, 2)],
+            ),
+            (GroupKind::Executive, vec![st, st], vec![]),
+            (
+                GroupKind::Pickup,
+                vec![mv, st, mv],
+                vec![
+                    ("pickup-group-loss", Warning, 1),
+                    ("pickup-group-loss", Warning, 1),
+                ],
+            ),
+            (GroupKind::Pickup, vec![st, und], vec![]),
+        ];
+        for (kind, members, want) in cases {
+            assert_eq!(rules_for(kind, &members), want, "{kind:?} {members:?}");
+        }
+    }
+}

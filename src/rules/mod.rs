@@ -1,0 +1,110 @@
+//! The migration rules: pure functions from the model to statuses, tranche placements and
+//! findings. One file per rule family; [`analyse`] runs them all.
+
+pub mod emails;
+pub mod groups;
+pub mod lines;
+pub mod placement;
+pub mod status;
+pub mod units;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use status::Status;
+
+use crate::finding::{self, Finding};
+use crate::model::{Line, Model, Unit};
+
+/// Where a line is: `(unit index, line index)` in the model.
+pub type LineId = (usize, usize);
+
+/// Lines by extension, built once so that groups resolve without scanning.
+pub struct Index<'m> {
+    pub model: &'m Model,
+    pub by_ext: HashMap<&'m str, LineId>,
+}
+
+impl<'m> Index<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut by_ext = HashMap::new();
+        for (u, unit) in model.units.iter().enumerate() {
+            for (l, line) in unit.lines.iter().enumerate() {
+                by_ext.entry(line.ext.as_str()).or_insert((u, l));
+            }
+        }
+        Index { model, by_ext }
+    }
+
+    pub fn unit(&self, id: LineId) -> &'m Unit {
+        &self.model.units[id.0]
+    }
+
+    pub fn line(&self, id: LineId) -> &'m Line {
+        &self.model.units[id.0].lines[id.1]
+    }
+
+    /// Every line, in model order.
+    pub fn all(&self) -> impl Iterator<Item = LineId> + 'm {
+        self.model
+            .units
+            .iter()
+            .enumerate()
+            .flat_map(|(u, unit)| (0..unit.lines.len()).map(move |l| (u, l)))
+    }
+}
+
+/// What the rules worked out.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// `status[unit][line]`
+    pub status: Vec<Vec<Status>>,
+    /// `placed[unit][line]`: the tranche number a moving line is placed in.
+    pub placed: Vec<Vec<Option<u32>>>,
+    /// Per tranche, in the order of `model.tranches`.
+    pub loads: Vec<placement::Load>,
+    /// Sorted by file, line, rule.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    pub fn status_of(&self, id: LineId) -> Status {
+        self.status[id.0][id.1]
+    }
+
+    pub fn placed_of(&self, id: LineId) -> Option<u32> {
+        self.placed[id.0][id.1]
+    }
+}
+
+/// Applies every rule. `today` decides whether the response deadline has passed.
+pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
+    let index = Index::new(model);
+    let status: Vec<Vec<Status>> = model
+        .units
+        .iter()
+        .map(|unit| {
+            unit.lines
+                .iter()
+                .map(|line| status::of(unit, line))
+                .collect()
+        })
+        .collect();
+    let mut findings = Vec::new();
+    lines::check(&index, &status, &mut findings);
+    groups::check(&index, &status, &mut findings);
+    let deadline = model.site.as_ref().map(|s| s.response_deadline);
+    if let Some(deadline) = deadline {
+        units::check(model, deadline, today, &mut findings);
+    }
+    let placed = placement::place(&index, &status, deadline, &mut findings);
+    let loads = placement::loads(&index, &placed, &mut findings);
+    finding::sort(&mut findings);
+    Analysis {
+        status,
+        placed,
+        loads,
+        findings,
+    }
+}

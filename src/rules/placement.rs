@@ -1,0 +1,459 @@
+//! Placing moving lines in tranches: each line's own tranche, hunt and executive groups
+//! moved together to the latest of their members' tranches, and capacity.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use super::status::Status;
+use super::{Index, LineId, groups};
+use crate::finding::{Finding, Severity};
+use crate::model::{Capacity, Line, Tranche, Unit};
+
+/// How a line's own tranche was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Manual,
+    Pilot,
+    Late,
+    Cohort,
+    CatchAll,
+}
+
+/// Rule 1: the tranche a moving line would take on its own.
+pub fn own_tranche(
+    tranches: &[Tranche],
+    unit: &Unit,
+    line: &Line,
+    deadline: Option<NaiveDate>,
+) -> Option<(usize, Reason)> {
+    let find = |pred: &dyn Fn(&Tranche) -> bool| tranches.iter().position(pred);
+    if let Some(n) = line.tranche {
+        return find(&|t| t.number == n).map(|i| (i, Reason::Manual));
+    }
+    if line.pilot
+        && let Some(i) = find(&|t| t.pilot)
+    {
+        return Some((i, Reason::Pilot));
+    }
+    let late = matches!((line.requested, deadline), (Some(r), Some(d)) if r > d);
+    if late && let Some(i) = find(&|t| t.late) {
+        return Some((i, Reason::Late));
+    }
+    if let Some(cohort) = &unit.cohort
+        && let Some(i) = find(&|t| t.names_cohort(cohort))
+    {
+        return Some((i, Reason::Cohort));
+    }
+    find(&|t| t.is_catch_all()).map(|i| (i, Reason::CatchAll))
+}
+
+/// A union-find over line positions, to join groups that share members.
+struct Components(Vec<usize>);
+
+impl Components {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra] = rb;
+        }
+    }
+}
+
+/// Places every moving line: rules 1 and 2. Returns `placed[unit][line]` (tranche numbers).
+pub fn place(
+    index: &Index,
+    statuses: &[Vec<Status>],
+    deadline: Option<NaiveDate>,
+    out: &mut Vec<Finding>,
+) -> Vec<Vec<Option<u32>>> {
+    let model = index.model;
+    let tranches = &model.tranches;
+    let ids: Vec<LineId> = index.all().collect();
+    let position: HashMap<LineId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let moving = |id: &LineId| statuses[id.0][id.1] == Status::Moving;
+
+    let own: Vec<Option<(usize, Reason)>> = ids
+        .iter()
+        .map(|id| {
+            moving(id)
+                .then(|| own_tranche(tranches, index.unit(*id), index.line(*id), deadline))
+                .flatten()
+        })
+        .collect();
+
+    // Rule 2: hunt and executive groups, joined through shared members.
+    let mut components = Components((0..ids.len()).collect());
+    let mut group_of: HashMap<usize, &str> = HashMap::new();
+    for unit in &model.units {
+        for group in unit.groups.iter().filter(|g| g.kind.moves_together()) {
+            let members: Vec<usize> = groups::members(index, group)
+                .iter()
+                .map(|m| position[m])
+                .collect();
+            for &m in &members {
+                group_of.entry(m).or_insert(&group.id);
+            }
+            for pair in members.windows(2) {
+                components.union(pair[0], pair[1]);
+            }
+        }
+    }
+    let order = |i: usize| (tranches[i].date, tranches[i].number);
+    let mut latest: HashMap<usize, usize> = HashMap::new();
+    for (pos, own) in own.iter().enumerate() {
+        if let Some((t, _)) = own {
+            let root = components.find(pos);
+            let entry = latest.entry(root).or_insert(*t);
+            if order(*t) > order(*entry) {
+                *entry = *t;
+            }
+        }
+    }
+
+    let mut placed: Vec<Vec<Option<u32>>> = model
+        .units
+        .iter()
+        .map(|u| vec![None; u.lines.len()])
+        .collect();
+    for (pos, id) in ids.iter().enumerate() {
+        let Some((own_t, reason)) = own[pos] else {
+            continue;
+        };
+        let target = latest[&components.find(pos)];
+        let (unit, line) = (index.unit(*id), index.line(*id));
+        placed[id.0][id.1] = Some(tranches[target].number);
+        let finding = |rule, severity, message| {
+            let f = Finding::new(rule, severity, &unit.file, Some(line.line), message)
+                .unit(&unit.id)
+                .exts([&line.ext])
+                .tranche(tranches[target].number);
+            match group_of.get(&pos) {
+                Some(g) => f.group(g),
+                None => f,
+            }
+        };
+        let group = group_of.get(&pos).copied().unwrap_or("");
+        if target != own_t && reason == Reason::Manual {
+            out.push(finding("tranche-override-conflict", Severity::Error, format!(
+                "extension {} has `tranche: {}`, but its group `{group}` moves together in tranche {}: remove the manual tranche, or place the whole group",
+                line.ext, tranches[own_t].number, tranches[target].number
+            )));
+        } else if target != own_t {
+            out.push(finding("group-tranche-aligned", Severity::Info, format!(
+                "extension {} moves in tranche {} instead of {} so that group `{group}` moves together",
+                line.ext, tranches[target].number, tranches[own_t].number
+            )));
+        }
+        if reason == Reason::Late {
+            out.push(finding("late-request", Severity::Info, format!(
+                "extension {} asked to move on {}, after the response deadline: it goes in the late tranche {}",
+                line.ext,
+                line.requested.map(|d| d.to_string()).unwrap_or_default(),
+                tranches[own_t].number
+            )));
+        }
+    }
+    placed
+}
+
+/// How full a tranche is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Load {
+    pub placed: u32,
+    /// Lines per cohort of their unit (units without a cohort are not counted here).
+    pub per_cohort: BTreeMap<String, u32>,
+}
+
+/// Rule 3: counts the lines placed in each tranche and reports those over capacity.
+pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>) -> Vec<Load> {
+    let tranches = &index.model.tranches;
+    let slot: HashMap<u32, usize> = tranches
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.number, i))
+        .collect();
+    let mut loads = vec![Load::default(); tranches.len()];
+    for id in index.all() {
+        let Some(number) = placed[id.0][id.1] else {
+            continue;
+        };
+        let load = &mut loads[slot[&number]];
+        load.placed += 1;
+        if let Some(cohort) = &index.unit(id).cohort {
+            *load.per_cohort.entry(cohort.clone()).or_default() += 1;
+        }
+    }
+    for (t, load) in tranches.iter().zip(&loads) {
+        let over = |what: String, count: u32, cap: u32| {
+            Finding::new("tranche-over-capacity", Severity::Error, "data/tranches.yaml", Some(t.line), format!(
+                "tranche {} has {count} {what} placed for {cap} places: raise its capacity or move {} line(s) to another tranche",
+                t.number,
+                count - cap
+            ))
+            .tranche(t.number)
+        };
+        match &t.capacity {
+            Some(Capacity::Total(cap)) if load.placed > *cap => {
+                out.push(over("lines".into(), load.placed, *cap))
+            }
+            Some(Capacity::PerCohort(map)) => {
+                for (cohort, cap) in map {
+                    let count = load.per_cohort.get(cohort).copied().unwrap_or(0);
+                    if count > *cap {
+                        out.push(over(format!("{cohort} lines"), count, *cap).cohort(cohort));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    loads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::status::{
+        self,
+        tests::{line, unit},
+    };
+    use super::*;
+    use crate::model::{Decision, Group, GroupKind, Model};
+
+    fn tranche(
+        number: u32,
+        day: u32,
+        pilot: bool,
+        late: bool,
+        capacity: Option<Capacity>,
+    ) -> Tranche {
+        Tranche {
+            number,
+            date: NaiveDate::from_ymd_opt(2022, 6, day).unwrap(),
+            label: None,
+            pilot,
+            late,
+            capacity,
+            line: number,
+        }
+    }
+
+    fn cohorts(list: &[(&str, u32)]) -> Option<Capacity> {
+        Some(Capacity::PerCohort(
+            list.iter().map(|(c, n)| (c.to_string(), *n)).collect(),
+        ))
+    }
+
+    fn tranches() -> Vec<Tranche> {
+        vec![
+            tranche(1, 1, true, false, Some(Capacity::Total(1))),
+            tranche(2, 13, false, false, cohorts(&[("college", 1), ("uas", 5)])),
+            tranche(3, 20, false, false, cohorts(&[("department", 5)])),
+            tranche(4, 27, false, true, None),
+        ]
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn own_tranches() {
+        let ts = tranches();
+        let deadline = Some(date("2022-04-14"));
+        // (cohort, pilot, requested, manual) -> (tranche number, reason)
+        let cases = [
+            ("department", false, None, None, Some((3, Reason::Cohort))),
+            ("college", false, None, None, Some((2, Reason::Cohort))),
+            ("college", true, None, None, Some((1, Reason::Pilot))),
+            (
+                "college",
+                false,
+                Some("2022-04-20"),
+                None,
+                Some((4, Reason::Late)),
+            ),
+            (
+                "college",
+                false,
+                Some("2022-04-14"),
+                None,
+                Some((2, Reason::Cohort)),
+            ),
+            (
+                "college",
+                true,
+                Some("2022-04-20"),
+                Some(3),
+                Some((3, Reason::Manual)),
+            ),
+            ("other", false, None, None, None),
+        ];
+        for (cohort, pilot, requested, manual, want) in cases {
+            let mut u = unit();
+            u.cohort = Some(cohort.into());
+            let mut l = line("70001");
+            l.pilot = pilot;
+            l.requested = requested.map(date);
+            l.tranche = manual;
+            let got = own_tranche(&ts, &u, &l, deadline).map(|(i, r)| (ts[i].number, r));
+            assert_eq!(got, want, "{cohort} {pilot} {requested:?} {manual:?}");
+        }
+        // A catch-all tranche takes cohorts nobody names.
+        let ts = vec![
+            tranche(1, 1, true, false, None),
+            tranche(2, 13, false, false, Some(Capacity::Total(9))),
+        ];
+        let mut u = unit();
+        u.cohort = Some("anything".into());
+        assert_eq!(
+            own_tranche(&ts, &u, &line("70001"), deadline).map(|(i, r)| (ts[i].number, r)),
+            Some((2, Reason::CatchAll))
+        );
+    }
+
+    struct Run {
+        placed: Vec<Option<u32>>,
+        rules: Vec<(&'static str, String)>,
+        loads: Vec<Load>,
+    }
+
+    /// One unit per line: (cohort, manual tranche, requested); all moving. Groups by member index.
+    fn run(lines: &[(&str, Option<u32>, Option<&str>)], groups: &[(GroupKind, &[usize])]) -> Run {
+        let mut model = Model {
+            tranches: tranches(),
+            ..Model::default()
+        };
+        for (i, (cohort, manual, requested)) in lines.iter().enumerate() {
+            let mut u = unit();
+            u.id = format!("u{i}");
+            u.cohort = Some(cohort.to_string());
+            let mut l = line(&format!("7000{i}"));
+            l.decision = Some(Decision::Move);
+            l.ms_teams = true;
+            l.tranche = *manual;
+            l.requested = requested.map(date);
+            u.lines.push(l);
+            model.units.push(u);
+        }
+        for (g, (kind, members)) in groups.iter().enumerate() {
+            model.units[0].groups.push(Group {
+                id: format!("g{g}"),
+                kind: *kind,
+                members: members.iter().map(|i| format!("7000{i}")).collect(),
+                manager: None,
+                line: 50,
+            });
+        }
+        let index = Index::new(&model);
+        let statuses: Vec<Vec<Status>> = model
+            .units
+            .iter()
+            .map(|u| u.lines.iter().map(|l| status::of(u, l)).collect())
+            .collect();
+        let mut out = Vec::new();
+        let placed = place(&index, &statuses, Some(date("2022-04-14")), &mut out);
+        let loads = loads(&index, &placed, &mut out);
+        Run {
+            placed: placed.into_iter().map(|p| p[0]).collect(),
+            rules: out.iter().map(|f| (f.rule, f.exts.join(" "))).collect(),
+            loads,
+        }
+    }
+
+    #[test]
+    fn groups_move_to_their_latest_tranche() {
+        let r = run(
+            &[("college", None, None), ("department", None, None)],
+            &[(GroupKind::Hunt, &[0, 1])],
+        );
+        assert_eq!(r.placed, vec![Some(3), Some(3)]);
+        assert_eq!(
+            r.rules,
+            vec![("group-tranche-aligned", "70000".to_string())]
+        );
+
+        // Pickup groups do not hold together.
+        let r = run(
+            &[("college", None, None), ("department", None, None)],
+            &[(GroupKind::Pickup, &[0, 1])],
+        );
+        assert_eq!(r.placed, vec![Some(2), Some(3)]);
+        assert!(r.rules.is_empty());
+
+        // Transitively, through a shared member.
+        let r = run(
+            &[
+                ("college", None, None),
+                ("uas", None, None),
+                ("department", None, None),
+            ],
+            &[(GroupKind::Executive, &[0, 1]), (GroupKind::Hunt, &[1, 2])],
+        );
+        assert_eq!(r.placed, vec![Some(3), Some(3), Some(3)]);
+        assert_eq!(
+            r.rules
+                .iter()
+                .filter(|(rule, _)| *rule == "group-tranche-aligned")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn manual_tranche_that_splits_a_group_conflicts() {
+        let r = run(
+            &[("department", Some(2), None), ("department", None, None)],
+            &[(GroupKind::Hunt, &[0, 1])],
+        );
+        assert_eq!(r.placed, vec![Some(3), Some(3)]);
+        assert_eq!(
+            r.rules,
+            vec![("tranche-override-conflict", "70000".to_string())]
+        );
+        // A manual tranche later than the group's pulls the group along instead.
+        let r = run(
+            &[("department", Some(4), None), ("department", None, None)],
+            &[(GroupKind::Hunt, &[0, 1])],
+        );
+        assert_eq!(r.placed, vec![Some(4), Some(4)]);
+        assert_eq!(
+            r.rules,
+            vec![("group-tranche-aligned", "70001".to_string())]
+        );
+    }
+
+    #[test]
+    fn late_requests_go_to_the_late_tranche() {
+        let r = run(&[("college", None, Some("2022-05-01"))], &[]);
+        assert_eq!(r.placed, vec![Some(4)]);
+        assert_eq!(r.rules, vec![("late-request", "70000".to_string())]);
+    }
+
+    #[test]
+    fn capacity_counts_lines_and_cohorts() {
+        let r = run(&[("college", Some(1), None), ("uas", Some(1), None)], &[]);
+        assert_eq!(r.loads[0].placed, 2);
+        assert_eq!(r.rules, vec![("tranche-over-capacity", String::new())]);
+        let r = run(
+            &[
+                ("college", None, None),
+                ("college", None, None),
+                ("uas", None, None),
+            ],
+            &[],
+        );
+        assert_eq!(r.loads[1].per_cohort.get("college"), Some(&2));
+        assert_eq!(r.rules, vec![("tranche-over-capacity", String::new())]);
+        let r = run(&[("college", None, None), ("uas", None, None)], &[]);
+        assert!(r.rules.is_empty());
+    }
+}

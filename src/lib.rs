@@ -8,6 +8,10 @@
 //! [`plan`] decides each audience's pages → [`render`] turns them into files →
 //! [`write`] swaps the new site in. `check` stops after the rules and writes nothing.
 
+// Problems travel as `Finding` values (the report needs all their fields); the paths that
+// return them are cold, so boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod finding;
 pub mod load;
 pub mod markup;
@@ -122,8 +126,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     }
     let theme = render::Theme::load(&options.root, checked.model.site.as_ref())?;
     let plan = plan::plan(&checked);
-    let files =
-        render::render(&plan, &theme, &checked).map_err(|problems| InvalidData(problems))?;
+    let files = render::render(&plan, &theme, &checked).map_err(InvalidData)?;
     let statics = theme.static_files(&options.root)?;
     write::swap_in(&options.out, &files, &statics, &plan.static_targets())?;
     Ok(Built {

@@ -422,11 +422,12 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
     let model = &ctx.checked.model;
     let insertions = std::sync::Arc::new(insertions(ctx, aud));
 
-    let pages: Vec<&Page> = model
+    let mut pages: Vec<&Page> = model
         .pages
         .iter()
         .filter(|p| !p.draft && p.is_for(aud) && !INTRO_SLUGS.contains(&p.slug.as_str()))
         .collect();
+    pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
     let generated: &[(&str, &str, i64)] = if audience.unit_checklists {
         &[
             ("timeline", "Timeline", 1000),

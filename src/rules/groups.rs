@@ -92,11 +92,13 @@ mod tests {
     use super::*;
     use crate::model::{Decision, Model};
 
+    /// A member's decision; `None` for a shared line.
+    type Member = Option<Option<Decision>>;
+    /// Rule, severity and how many extensions the finding names.
+    type Expected = (&'static str, Severity, usize);
+
     /// Members are given as decisions; `None` in the outer option means a shared line.
-    fn rules_for(
-        kind: GroupKind,
-        members: &[Option<Option<Decision>>],
-    ) -> Vec<(&'static str, Severity, usize)> {
+    fn rules_for(kind: GroupKind, members: &[Member]) -> Vec<Expected> {
         let mut u = unit();
         let mut exts = Vec::new();
         for (i, m) in members.iter().enumerate() {
@@ -141,11 +143,7 @@ mod tests {
         let st = Some(Some(Decision::Stay));
         let und = Some(None);
         let shared = None;
-        let cases: Vec<(
-            GroupKind,
-            Vec<Option<Option<Decision>>>,
-            Vec<(&str, Severity, usize)>,
-        )> = vec![
+        let cases: Vec<(GroupKind, Vec<Member>, Vec<Expected>)> = vec![
             (GroupKind::Hunt, vec![mv, mv], vec![]),
             (GroupKind::Hunt, vec![st, st], vec![]),
             (

@@ -69,6 +69,20 @@ mod tests {
     use super::*;
     use crate::model::{Model, Use};
 
+    type Expected = (&'static str, Severity);
+    /// separate_teams, shared, critical, contact centre, ms_teams, decision -> findings
+    type BlockCase = (
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
+        Option<Decision>,
+        Vec<Expected>,
+    );
+    /// ms_teams, uses, decision -> findings
+    type OpenCase = (bool, Vec<Use>, Option<Decision>, Vec<Expected>);
+
     fn rules_for(separate: bool, edit: impl Fn(&mut Line)) -> Vec<(&'static str, Severity)> {
         let mut u = unit();
         u.separate_teams = separate;
@@ -91,15 +105,7 @@ mod tests {
         use Severity::*;
         let mv = Some(Decision::Move);
         // (separate_teams, shared, critical, contact centre, ms_teams, decision) -> findings
-        let cases: Vec<(
-            bool,
-            bool,
-            bool,
-            bool,
-            bool,
-            Option<Decision>,
-            Vec<(&str, Severity)>,
-        )> = vec![
+        let cases: Vec<BlockCase> = vec![
             (
                 true,
                 false,
@@ -176,7 +182,7 @@ mod tests {
     #[test]
     fn open_lines() {
         use Severity::*;
-        let cases: Vec<(bool, Vec<Use>, Option<Decision>, Vec<(&str, Severity)>)> = vec![
+        let cases: Vec<OpenCase> = vec![
             (
                 false,
                 vec![Use::Softphone],

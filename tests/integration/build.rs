@@ -1,0 +1,266 @@
+//! `cutover build`: what it writes, determinism, atomic replacement, themes and `new`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::{TODAY, bundled, cutover, site_copy, stderr, tree};
+
+fn build(root: &Path, out: &Path) -> std::process::Output {
+    cutover(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ])
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn writes_the_spec_layout() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    for file in [
+        "index.html",
+        "coordinators/index.html",
+        "coordinators/deciding/index.html",
+        "coordinators/desk-phones/index.html",
+        "coordinators/timeline/index.html",
+        "coordinators/timeline.ics",
+        "coordinators/schedule/index.html",
+        "coordinators/units/index.html",
+        "coordinators/units/physics/index.html",
+        "coordinators/units/physics/checklist.csv",
+        "coordinators/units/own-teams/index.html",
+        "moving/index.html",
+        "moving/deciding/index.html",
+        "moving/timeline.ics",
+        "staying/index.html",
+        "staying/desk-phones/index.html",
+        "staying/schedule/index.html",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is missing");
+    }
+    // Pages only for their audiences, drafts never, checklists only where asked.
+    for absent in [
+        "staying/deciding",
+        "coordinators/draft",
+        "moving/units",
+        "staying/units",
+        "coordinators/index/index.html",
+    ] {
+        assert!(!out.join(absent).exists(), "{absent} should not exist");
+    }
+    // Passages: each audience sees its own.
+    assert!(read(&out.join("coordinators/index.html")).contains("Answer by 14 April 2022"));
+    assert!(!read(&out.join("moving/index.html")).contains("Answer by"));
+    assert!(read(&out.join("moving/index.html")).contains("Your coordinator answers for you."));
+    // Insertions.
+    let deciding = read(&out.join("moving/deciding/index.html"));
+    assert!(
+        deciding.contains("<caption>Tranches: move dates, countdown emails and places</caption>")
+    );
+    assert!(deciding.contains("<li>Business School</li>"));
+    assert!(deciding.contains("<h2 id=\"hunt-groups\">"));
+    assert!(read(&out.join("staying/index.html")).contains("Moving: 10 of 16 lines."));
+    // The timeline only holds the audience's events.
+    let staying = read(&out.join("staying/timeline/index.html"));
+    assert!(
+        staying.contains("Emails to people who move") && !staying.contains("Coordinator briefing")
+    );
+    let ics = read(&out.join("coordinators/timeline.ics"));
+    assert!(
+        ics.contains("DTSTART;VALUE=DATE:20220216\r\n")
+            && ics.contains("DTEND;VALUE=DATE:20220701\r\n")
+    );
+}
+
+#[test]
+fn links_are_relative() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    build(site.path(), &out);
+    for (path, bytes) in tree(&out).into_iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for link in html
+                .split(attr)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap())
+            {
+                let ok = !link.starts_with('/') && !link.contains("://");
+                assert!(ok, "{path}: absolute link {link}");
+                // Relative links resolve to a file of the site.
+                if !link.starts_with("mailto:") && !link.starts_with('#') {
+                    let target = Path::new(&path)
+                        .parent()
+                        .unwrap()
+                        .join(link.split('#').next().unwrap());
+                    assert!(out.join(&target).is_file(), "{path}: broken link {link}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn checklist_page_matches_snapshot() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    build(site.path(), &out);
+    insta::assert_snapshot!(
+        "physics_checklist",
+        read(&out.join("coordinators/units/physics/index.html"))
+    );
+    insta::assert_snapshot!(
+        "physics_checklist_csv",
+        read(&out.join("coordinators/units/physics/checklist.csv"))
+    );
+}
+
+#[test]
+fn two_builds_are_identical() {
+    let site = site_copy("small");
+    let (a, b) = (site.path().join("a"), site.path().join("b"));
+    build(site.path(), &a);
+    build(site.path(), &b);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(ta.len() > 20);
+    assert!(ta == tb, "two builds differ");
+}
+
+#[test]
+fn failed_build_keeps_the_old_site() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let before = tree(&out);
+    fs::write(
+        site.path().join("data/units/physics.yaml"),
+        "name: Physics\ncohort: department\nlines:\n  - ext: 7x\n",
+    )
+    .unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("data/units/physics.yaml:4: `ext: 7x` is not an extension"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(tree(&out) == before, "the old site changed");
+    // Nothing left behind beside it.
+    let names: Vec<String> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".public")), "{names:?}");
+}
+
+#[test]
+fn a_root_with_only_data_builds_with_the_built_in_theme() {
+    let site = site_copy("small");
+    fs::remove_dir_all(site.path().join("content")).unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(out.join("coordinators/style.css").is_file());
+    assert!(read(&out.join("staying/index.html")).contains("<h1>Overview</h1>"));
+}
+
+#[test]
+fn a_theme_in_the_root_replaces_templates_and_static_files() {
+    let site = site_copy("small");
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Custom {{ title }}</h1>{% endblock main %}",
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::write(site.path().join("static/logo.svg"), "<svg/>").unwrap();
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    assert!(read(&out.join("moving/deciding/index.html")).contains("<h1>Custom Deciding</h1>"));
+    assert!(out.join("moving/logo.svg").is_file() && out.join("logo.svg").is_file());
+
+    // A broken template is reported with its file, and nothing is written.
+    fs::write(templates.join("page.html"), "{% if %}").unwrap();
+    let out2 = site.path().join("public2");
+    let run = build(site.path(), &out2);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("themes/default/templates"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!out2.exists());
+}
+
+#[test]
+fn data_is_escaped_in_html() {
+    let site = site_copy("small");
+    let unit = site.path().join("data/units/physics.yaml");
+    let text = read(&unit).replace(
+        "name: Department of Physics",
+        "name: \"Physics <script>alert(1)</script>\"",
+    );
+    fs::write(&unit, text).unwrap();
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let page = read(&out.join("coordinators/units/physics/index.html"));
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn new_site_builds_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("guide");
+    assert_eq!(
+        cutover(&["new", root.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let out = cutover(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(
+        cutover(&["build", "--root", root.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(
+        root.join("public/coordinators/units/example-department/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_bundled_guide_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let run = build(&bundled(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    for aud in ["coordinators", "moving", "staying"] {
+        assert!(out.join(aud).join("index.html").is_file());
+    }
+    assert!(
+        out.join("coordinators/units/it-services/checklist.csv")
+            .is_file()
+    );
+}

@@ -1,0 +1,106 @@
+//! Privacy: audiences without `personal_data` carry no holder, email or extension in any
+//! file, and only `unit_checklists` audiences get checklists. Run over every fixture site
+//! and the bundled guide.
+
+use std::path::Path;
+
+use crate::{TODAY, bundled, fixtures, tree};
+
+/// Whether `needle` occurs in `text` as a whole token: for digits, not inside a longer number.
+fn contains_token(text: &str, needle: &str) -> bool {
+    let digits = needle.bytes().all(|b| b.is_ascii_digit());
+    text.match_indices(needle).any(|(at, _)| {
+        if !digits {
+            return true;
+        }
+        let before = text[..at].bytes().last();
+        let after = text[at + needle.len()..].bytes().next();
+        !before.is_some_and(|b| b.is_ascii_digit()) && !after.is_some_and(|b| b.is_ascii_digit())
+    })
+}
+
+fn check_site(root: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let run = crate::cutover(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", crate::stderr(&run));
+
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let checked = cutover::check(root, today).unwrap();
+    let site = checked.model.site.as_ref().unwrap();
+    let mut secrets: Vec<String> = Vec::new();
+    for unit in &checked.model.units {
+        if let Some(c) = &unit.coordinator {
+            secrets.push(c.name.clone());
+            secrets.extend(c.email.clone());
+        }
+        for line in &unit.lines {
+            secrets.push(line.ext.clone());
+            secrets.extend(line.holder.clone());
+            secrets.extend(line.email.clone());
+        }
+    }
+    assert!(!secrets.is_empty());
+
+    for audience in &site.audiences {
+        let files = tree(&out.join(&audience.id));
+        assert!(!files.is_empty());
+        if !audience.unit_checklists {
+            assert!(
+                files.iter().all(|(p, _)| !p.starts_with("units/")),
+                "{} has checklists",
+                audience.id
+            );
+        }
+        let text: Vec<(String, String)> = files
+            .into_iter()
+            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+            .collect();
+        let leaks: Vec<String> = secrets
+            .iter()
+            .flat_map(|s| {
+                text.iter()
+                    .filter(|(_, t)| contains_token(t, s))
+                    .map(move |(p, _)| format!("{s} in {p}"))
+            })
+            .collect();
+        if audience.personal_data {
+            // The scan finds what is there: the personal audience does show them.
+            assert!(
+                !leaks.is_empty(),
+                "{}: the scan found nothing at all",
+                audience.id
+            );
+        } else {
+            assert!(
+                leaks.is_empty(),
+                "{} leaks personal data: {leaks:?}",
+                audience.id
+            );
+        }
+    }
+    // The landing page is for everyone.
+    let landing = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(secrets.iter().all(|s| !contains_token(&landing, s)));
+}
+
+#[test]
+fn no_personal_data_outside_personal_audiences() {
+    check_site(&fixtures().join("sites/small"));
+    check_site(&bundled());
+}
+
+#[test]
+fn tokens() {
+    assert!(contains_token("ext 71001.", "71001"));
+    assert!(!contains_token("20220710012", "71001"));
+    assert!(contains_token("Ada Sample", "Ada Sample"));
+}

@@ -4,7 +4,7 @@
 //! Privacy is decided here: only audiences with `personal_data` get views that hold names,
 //! emails or extensions, and only those with `unit_checklists` get the unit pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::Checked;
 use crate::finding::{Finding, Severity};
 use crate::model::{Audience, Capacity, Decision, GroupKind, Page, Site, Unit};
-use crate::rules::{LineId, Status, emails, groups, status};
+use crate::rules::{Status, emails, groups, status};
 
 /// Content pages with these slugs introduce a generated page instead of being their own.
 pub const INTRO_SLUGS: [&str; 4] = ["", "timeline", "schedule", "units"];
@@ -307,9 +307,61 @@ struct Ctx<'a> {
     checked: &'a Checked,
     site: &'a Site,
     holidays: &'a [NaiveDate],
+    index: crate::rules::Index<'a>,
+    /// Per unit: the groups that involve it, its own and others' holding its lines, as
+    /// (defining unit, group) positions.
+    involved: Vec<Vec<(usize, usize)>>,
+    /// Per unit: positions in `analysis.findings` about it or about its groups.
+    findings_of: Vec<BTreeSet<usize>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(checked: &'a Checked, site: &'a Site) -> Self {
+        let model = &checked.model;
+        let index = crate::rules::Index::new(model);
+        let position: HashMap<&str, usize> = model
+            .units
+            .iter()
+            .enumerate()
+            .map(|(u, unit)| (unit.id.as_str(), u))
+            .collect();
+        let mut involved = vec![Vec::new(); model.units.len()];
+        let mut units_of_group: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+        for (du, unit) in model.units.iter().enumerate() {
+            for (gi, group) in unit.groups.iter().enumerate() {
+                let mut units: BTreeSet<usize> =
+                    groups::members(&index, group).iter().map(|m| m.0).collect();
+                units.insert(du);
+                for &u in &units {
+                    involved[u].push((du, gi));
+                }
+                units_of_group.insert(&group.id, units);
+            }
+        }
+        let mut findings_of = vec![BTreeSet::new(); model.units.len()];
+        for (fi, f) in checked.analysis.findings.iter().enumerate() {
+            if let Some(u) = f.unit.as_deref().and_then(|id| position.get(id)) {
+                findings_of[*u].insert(fi);
+            }
+            for u in f
+                .group
+                .as_deref()
+                .and_then(|g| units_of_group.get(g))
+                .into_iter()
+                .flatten()
+            {
+                findings_of[*u].insert(fi);
+            }
+        }
+        Ctx {
+            checked,
+            site,
+            holidays: &site.holidays,
+            index,
+            involved,
+            findings_of,
+        }
+    }
     fn site_view(&self) -> SiteView {
         SiteView {
             title: self.site.title.clone(),
@@ -344,11 +396,7 @@ pub fn plan(checked: &Checked) -> Plan {
             files: vec![],
         };
     };
-    let ctx = Ctx {
-        checked,
-        site,
-        holidays: &site.holidays,
-    };
+    let ctx = Ctx::new(checked, site);
     let mut files = vec![landing(&ctx)];
     for audience in &site.audiences {
         audience_files(&ctx, audience, &mut files);
@@ -868,35 +916,25 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     let checked = ctx.checked;
     let analysis = &checked.analysis;
     let model = &checked.model;
-    let index = crate::rules::Index::new(model);
+    let index = &ctx.index;
     let st = |l: usize| analysis.status[u][l];
 
-    // Groups that involve this unit: its own, and others' holding its lines.
+    let involved: Vec<(&Unit, &crate::model::Group)> = ctx.involved[u]
+        .iter()
+        .map(|&(du, gi)| (&model.units[du], &model.units[du].groups[gi]))
+        .collect();
     let mut groups_of_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut involved: Vec<(&Unit, &crate::model::Group)> = Vec::new();
-    for other in &model.units {
-        for g in &other.groups {
-            let members = groups::members(&index, g);
-            let mine: Vec<LineId> = members.iter().copied().filter(|m| m.0 == u).collect();
-            if other.id == unit.id || !mine.is_empty() {
-                involved.push((other, g));
-            }
-            for m in mine {
-                groups_of_line
-                    .entry(m.1)
-                    .or_default()
-                    .push(format!("{} ({})", g.id, g.kind.id()));
-            }
+    for (_, g) in &involved {
+        for m in groups::members(index, g).into_iter().filter(|m| m.0 == u) {
+            groups_of_line
+                .entry(m.1)
+                .or_default()
+                .push(format!("{} ({})", g.id, g.kind.id()));
         }
     }
-    let group_ids: Vec<&str> = involved.iter().map(|(_, g)| g.id.as_str()).collect();
-    let findings: Vec<&Finding> = analysis
-        .findings
+    let findings: Vec<&Finding> = ctx.findings_of[u]
         .iter()
-        .filter(|f| {
-            f.unit.as_deref() == Some(unit.id.as_str())
-                || f.group.as_deref().is_some_and(|g| group_ids.contains(&g))
-        })
+        .map(|&fi| &analysis.findings[fi])
         .collect();
 
     let lines: Vec<LineRow> = unit

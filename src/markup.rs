@@ -19,6 +19,8 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::model::{Audience, Page};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// 1-based, within the text given.
@@ -117,7 +119,9 @@ fn fence_marker(line: &str) -> Option<&'static str> {
 }
 
 /// Finds the passages of a body. Lines inside fenced code blocks are left alone.
-pub fn passages(body: &str) -> Result<Vec<Passage>, Vec<SyntaxError>> {
+/// `first_line` is the file's number for the body's first line: a message that points at
+/// another line names it as the file does.
+pub fn passages(body: &str, first_line: u32) -> Result<Vec<Passage>, Vec<SyntaxError>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut open: Option<(usize, Vec<String>, bool)> = None;
@@ -157,7 +161,7 @@ pub fn passages(body: &str) -> Result<Vec<Passage>, Vec<SyntaxError>> {
             }
             ([_, ..], Some((start, _, _))) => errors.push(err(format!(
                 "passages cannot be nested: close the passage opened on line {} with `:::` first",
-                start + 1
+                *start as u32 + first_line
             ))),
             ([other, ..], None) => errors.push(err(format!(
                 "`::: {other}` is not a passage: write `::: only AUDIENCE ...` or `::: except AUDIENCE ...`"
@@ -274,13 +278,78 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Renders markdown to HTML: tables, heading anchors, insertions filled by `insert`
-/// (which returns HTML). The page's title is its only `h1`, so a body that uses `#`
-/// headings has all its headings moved one level down.
-pub fn to_html(
-    text: &str,
-    mut insert: impl FnMut(Insertion) -> String,
-) -> Result<String, Vec<SyntaxError>> {
+/// What the markdown needs from outside: insertions' HTML and internal links' targets.
+pub trait Resolver {
+    /// The HTML an insertion stands for.
+    fn insert(&mut self, insertion: Insertion) -> String;
+    /// The href of an internal link `@/PATH` (given without `@/`), or what is wrong with it.
+    fn link(&mut self, path: &str) -> Result<String, String>;
+}
+
+/// The page's place under an audience folder: `a/b.md` is `a/b`, `a/index.md` is `a`, and
+/// `index.md` is the empty slug, the audience's home.
+pub fn slug_of(relative: &str) -> String {
+    let stem = relative.strip_suffix(".md").unwrap_or(relative);
+    match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.trim_end_matches('/').to_string(),
+        _ => stem.to_string(),
+    }
+}
+
+/// Resolves an internal link `@/PATH.md#anchor` for `audience`, to a path relative to the
+/// audience's folder. Generated pages are `timeline.md`, `schedule.md` and `units.md`.
+pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result<String, String> {
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, format!("#{a}")),
+        None => (target, String::new()),
+    };
+    let Some(_) = path.strip_suffix(".md") else {
+        return Err(format!(
+            "`@/{target}` is not a page: link to the markdown file under content/, like `@/desk-phones.md`"
+        ));
+    };
+    let slug = slug_of(path);
+    let generated = match slug.as_str() {
+        "" | "timeline" | "schedule" => true,
+        "units" => {
+            if !audience.unit_checklists {
+                return Err(format!(
+                    "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: only` passage for audiences that do",
+                    audience.id
+                ));
+            }
+            true
+        }
+        _ => false,
+    };
+    if !generated {
+        match pages.iter().find(|p| p.slug == slug && !p.draft) {
+            None => {
+                return Err(format!(
+                    "`@/{target}`: there is no page content/{path}: correct the path"
+                ));
+            }
+            Some(p) if !p.is_for(&audience.id) => {
+                return Err(format!(
+                    "`@/{target}`: that page is not for audience `{}`: link to it only in a `::: only` passage for its audiences",
+                    audience.id
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let page = if slug.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{slug}/index.html")
+    };
+    Ok(format!("{page}{anchor}"))
+}
+
+/// Renders markdown to HTML: tables, heading anchors, insertions and internal links through
+/// `resolver`. The page's title is its only `h1`, so a body that uses `#` headings has all
+/// its headings moved one level down.
+pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<SyntaxError>> {
     let lines = LineIndex::new(text);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -332,7 +401,7 @@ pub fn to_html(
             {
                 match Insertion::parse(name.trim()) {
                     Ok(ins) if ins.is_block() => {
-                        out.push(Event::Html(CowStr::from(insert(ins))));
+                        out.push(Event::Html(CowStr::from(resolver.insert(ins))));
                         i += 3;
                         continue;
                     }
@@ -357,12 +426,29 @@ pub fn to_html(
                                     "`{{{{ {name} }}}}` inserts a table or list: put it on a line of its own, with blank lines around it"
                                 ),
                             }),
-                            Piece::Insert(ins, _) => out.push(Event::Html(CowStr::from(insert(ins)))),
+                            Piece::Insert(ins, _) => out.push(Event::Html(CowStr::from(resolver.insert(ins)))),
                         }
                     }
                 }
                 Err(message) => errors.push(SyntaxError { line, message }),
             },
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let href = resolver.link(&dest_url[2..]).unwrap_or_else(|message| {
+                    errors.push(SyntaxError { line, message });
+                    dest_url.to_string()
+                });
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(href),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -418,19 +504,113 @@ pub fn to_html(
 mod tests {
     use super::*;
 
+    struct Fake;
+
+    impl Resolver for Fake {
+        fn insert(&mut self, ins: Insertion) -> String {
+            match ins {
+                Insertion::Tranches => "<table></table>".into(),
+                Insertion::Count(Count::Moving) => "42".into(),
+                Insertion::Deadline => "14 April 2022".into(),
+                other => format!("[{other:?}]"),
+            }
+        }
+
+        fn link(&mut self, path: &str) -> Result<String, String> {
+            match path {
+                "known.md" => Ok("../known/index.html".into()),
+                _ => Err(format!("no {path}")),
+            }
+        }
+    }
+
     fn render(text: &str) -> Result<String, Vec<SyntaxError>> {
-        to_html(text, |ins| match ins {
-            Insertion::Tranches => "<table></table>".into(),
-            Insertion::Count(Count::Moving) => "42".into(),
-            Insertion::Deadline => "14 April 2022".into(),
-            other => format!("[{other:?}]"),
-        })
+        to_html(text, &mut Fake)
+    }
+
+    #[test]
+    fn internal_links() {
+        let html = render("See [this](@/known.md) and [that](https://example.org/).\n").unwrap();
+        assert!(html.contains("href=\"../known/index.html\""));
+        assert!(html.contains("href=\"https://example.org/\""));
+        let errs = render("a\n\n[x](@/gone.md)\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].message.as_str()), (3, "no gone.md"));
+    }
+
+    fn page(slug: &str, audiences: Option<Vec<String>>) -> Page {
+        Page {
+            file: format!("content/{slug}.md"),
+            slug: slug.into(),
+            title: slug.into(),
+            audiences,
+            audience_lines: vec![],
+            weight: 0,
+            summary: None,
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    #[test]
+    fn links_resolve_per_audience() {
+        let pages = vec![
+            page("desk-phones", None),
+            page("deciding", Some(vec!["coordinators".into()])),
+        ];
+        let coordinators = Audience {
+            id: "coordinators".into(),
+            title: "C".into(),
+            personal_data: true,
+            unit_checklists: true,
+        };
+        let staying = Audience {
+            id: "staying".into(),
+            title: "S".into(),
+            personal_data: false,
+            unit_checklists: false,
+        };
+        let cases: [(&str, &Audience, Result<&str, &str>); 8] = [
+            ("desk-phones.md", &staying, Ok("desk-phones/index.html")),
+            (
+                "desk-phones.md#if-you-stay",
+                &staying,
+                Ok("desk-phones/index.html#if-you-stay"),
+            ),
+            ("index.md", &staying, Ok("index.html")),
+            ("timeline.md", &staying, Ok("timeline/index.html")),
+            ("units.md", &coordinators, Ok("units/index.html")),
+            ("units.md", &staying, Err("has no unit checklists")),
+            ("deciding.md", &staying, Err("not for audience `staying`")),
+            ("nope.md", &staying, Err("there is no page content/nope.md")),
+        ];
+        for (target, audience, want) in cases {
+            match (resolve_link(target, &pages, audience), want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{target}"),
+                (Err(got), Err(want)) => assert!(got.contains(want), "{target}: {got}"),
+                (got, want) => panic!("{target}: {got:?}, wanted {want:?}"),
+            }
+        }
+        assert!(resolve_link("desk-phones", &pages, &staying).is_err());
+    }
+
+    #[test]
+    fn slugs() {
+        for (path, slug) in [
+            ("index.md", ""),
+            ("deciding.md", "deciding"),
+            ("help/index.md", "help"),
+            ("help/contacts.md", "help/contacts"),
+            ("reindex.md", "reindex"),
+        ] {
+            assert_eq!(slug_of(path), slug, "{path}");
+        }
     }
 
     #[test]
     fn passages_show_to_the_right_audiences() {
         let body = "all\n::: only coordinators moving\ncoord\n:::\n::: except moving\nnot moving\n:::\nend\n";
-        let ps = passages(body).unwrap();
+        let ps = passages(body, 1).unwrap();
         assert_eq!(
             for_audience(body, &ps, "coordinators"),
             "all\n\ncoord\n\n\nnot moving\n\nend\n"
@@ -455,7 +635,7 @@ mod tests {
             ("x\n::: only a\ny\n", 2, "never closed"),
         ];
         for (body, line, needle) in cases {
-            let errs = passages(body).unwrap_err();
+            let errs = passages(body, 1).unwrap_err();
             assert_eq!(errs[0].line, line, "{body}");
             assert!(
                 errs[0].message.contains(needle),
@@ -463,7 +643,7 @@ mod tests {
                 errs[0].message
             );
         }
-        assert_eq!(passages("```\n:::\n```\n").unwrap(), vec![]);
+        assert_eq!(passages("```\n:::\n```\n", 1).unwrap(), vec![]);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct Model {
 pub struct Site {
     pub title: String,
     pub organisation: String,
-    pub response_deadline: NaiveDate,
+    /// `None` only while the data is invalid (a bad date): rules that need it are skipped.
+    pub response_deadline: Option<NaiveDate>,
     pub contact: Option<String>,
     pub theme: String,
     pub holidays: Vec<NaiveDate>,
@@ -116,6 +117,8 @@ pub struct Event {
     /// `None`: every audience.
     pub audiences: Option<Vec<String>>,
     pub line: u32,
+    /// The line of `audiences:`.
+    pub audiences_line: u32,
 }
 
 impl Event {
@@ -206,6 +209,8 @@ pub struct Line {
     /// A manual placement.
     pub tranche: Option<u32>,
     pub line: u32,
+    /// The line of `tranche:`.
+    pub tranche_line: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +240,10 @@ pub struct Group {
     pub id: String,
     pub kind: GroupKind,
     pub members: Vec<String>,
+    /// The line of each entry of `members`.
+    pub member_lines: Vec<u32>,
     pub manager: Option<String>,
+    pub manager_line: u32,
     pub line: u32,
 }
 

@@ -147,6 +147,9 @@ pub struct TrancheRow {
 /// What `{{ ... }}` insertions show, for one audience.
 #[derive(Debug, Serialize)]
 pub struct Insertions {
+    /// Whose data this is; internal links resolve for this audience.
+    #[serde(skip)]
+    pub audience: Audience,
     pub tranches: Vec<TrancheRow>,
     pub events: Vec<Step>,
     pub cannot_move: Vec<String>,
@@ -307,6 +310,8 @@ struct Ctx<'a> {
     checked: &'a Checked,
     site: &'a Site,
     holidays: &'a [NaiveDate],
+    /// Valid data always has one; `today` stands in otherwise.
+    deadline: NaiveDate,
     index: crate::rules::Index<'a>,
     /// Per unit: the groups that involve it, its own and others' holding its lines, as
     /// (defining unit, group) positions.
@@ -357,11 +362,13 @@ impl<'a> Ctx<'a> {
             checked,
             site,
             holidays: &site.holidays,
+            deadline: site.response_deadline.unwrap_or(checked.today),
             index,
             involved,
             findings_of,
         }
     }
+
     fn site_view(&self) -> SiteView {
         SiteView {
             title: self.site.title.clone(),
@@ -430,7 +437,7 @@ fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usiz
         tranches: vec![],
         units: vec![],
         unit: None,
-        deadline: long_date(ctx.site.response_deadline),
+        deadline: long_date(ctx.deadline),
     }
 }
 
@@ -468,7 +475,7 @@ struct NavItem {
 fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
     let aud = audience.id.as_str();
     let model = &ctx.checked.model;
-    let insertions = std::sync::Arc::new(insertions(ctx, aud));
+    let insertions = std::sync::Arc::new(insertions(ctx, audience));
 
     let mut pages: Vec<&Page> = model
         .pages
@@ -549,7 +556,7 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
             file: p.file.clone(),
             text: crate::markup::for_audience(
                 &p.body,
-                &crate::markup::passages(&p.body).unwrap_or_default(),
+                &crate::markup::passages(&p.body, p.body_line).unwrap_or_default(),
                 aud,
             ),
             first_line: p.body_line,
@@ -707,7 +714,7 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
     }
 }
 
-fn insertions(ctx: &Ctx, audience: &str) -> Insertions {
+fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
     let model = &ctx.checked.model;
     let analysis = &ctx.checked.analysis;
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -778,8 +785,9 @@ fn insertions(ctx: &Ctx, audience: &str) -> Insertions {
             }
         })
         .collect();
-    let events = events_for(ctx, audience);
+    let events = events_for(ctx, &audience.id);
     Insertions {
+        audience: audience.clone(),
         tranches,
         events,
         cannot_move: model
@@ -789,7 +797,7 @@ fn insertions(ctx: &Ctx, audience: &str) -> Insertions {
             .map(|u| u.name.clone())
             .collect(),
         counts,
-        deadline: long_date(ctx.site.response_deadline),
+        deadline: long_date(ctx.deadline),
         contact: ctx.site.contact.clone(),
     }
 }
@@ -896,7 +904,7 @@ fn progress(total: usize, done: usize) -> (&'static str, String) {
 }
 
 fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
-    let deadline = ctx.site.response_deadline;
+    let deadline = ctx.deadline;
     match unit.responded {
         Some(d) => ("completed", format!("Answered on {}", long_date(d))),
         None => {
@@ -1060,7 +1068,7 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         .filter(|f| f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str()))
         .count();
     let (answer_state, answer) = answer_state(ctx, unit);
-    let deadline = long_date(ctx.site.response_deadline);
+    let deadline = long_date(ctx.deadline);
 
     let mut steps = Vec::new();
     let (s, label) = progress(review.len(), decided(&review));

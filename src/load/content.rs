@@ -20,16 +20,6 @@ struct FrontMatter {
     draft: bool,
 }
 
-/// The page's place under an audience folder: `content/a/b.md` is `a/b`, `content/a/index.md`
-/// is `a`, and `content/index.md` is the empty slug, the audience's home.
-pub fn slug_of(relative: &str) -> String {
-    let stem = relative.strip_suffix(".md").unwrap_or(relative);
-    match stem.strip_suffix("index") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.trim_end_matches('/').to_string(),
-        _ => stem.to_string(),
-    }
-}
-
 /// Splits `---\nYAML\n---\nbody` into the YAML and the body, with the body's first line.
 fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -67,7 +57,7 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             return None;
         }
     };
-    let slug = slug_of(relative);
+    let slug = crate::markup::slug_of(relative);
     if !slug.split('/').all(|part| part.is_empty() || is_id(part)) {
         problems.push(Finding::invalid(
             "bad value",
@@ -117,19 +107,6 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        for (path, slug) in [
-            ("index.md", ""),
-            ("deciding.md", "deciding"),
-            ("help/index.md", "help"),
-            ("help/contacts.md", "help/contacts"),
-            ("reindex.md", "reindex"),
-        ] {
-            assert_eq!(slug_of(path), slug, "{path}");
-        }
-    }
 
     #[test]
     fn front_matter_and_body_lines() {

@@ -20,21 +20,21 @@ use crate::model::{
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSite {
-    title: String,
-    organisation: String,
-    response_deadline: Spanned<String>,
+    title: Option<String>,
+    organisation: Option<String>,
+    response_deadline: Option<Spanned<String>>,
     contact: Option<String>,
     theme: Option<Spanned<String>>,
     #[serde(default)]
     holidays: Vec<Spanned<String>>,
-    audiences: Vec<Spanned<RawAudience>>,
+    audiences: Option<Vec<Spanned<RawAudience>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAudience {
-    id: Spanned<String>,
-    title: String,
+    id: Option<Spanned<String>>,
+    title: Option<String>,
     #[serde(default)]
     personal_data: bool,
     #[serde(default)]
@@ -44,8 +44,8 @@ struct RawAudience {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTranche {
-    number: u32,
-    date: Spanned<String>,
+    number: Option<u32>,
+    date: Option<Spanned<String>>,
     label: Option<String>,
     #[serde(default)]
     pilot: bool,
@@ -64,15 +64,15 @@ enum RawCapacity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
-    date: Spanned<String>,
-    title: String,
+    date: Option<Spanned<String>>,
+    title: Option<String>,
     audiences: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawUnit {
-    name: String,
+    name: Option<String>,
     cohort: Option<Spanned<String>>,
     #[serde(default)]
     separate_teams: bool,
@@ -87,14 +87,14 @@ struct RawUnit {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCoordinator {
-    name: String,
+    name: Option<String>,
     email: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLine {
-    ext: Spanned<String>,
+    ext: Option<Spanned<String>>,
     holder: Option<String>,
     email: Option<String>,
     #[serde(default)]
@@ -109,15 +109,15 @@ struct RawLine {
     contact_centre: bool,
     decision: Option<Spanned<String>>,
     requested: Option<Spanned<String>>,
-    tranche: Option<u32>,
+    tranche: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
-    id: Spanned<String>,
-    kind: Spanned<String>,
-    members: Vec<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    members: Option<Vec<Spanned<String>>>,
     manager: Option<Spanned<String>>,
 }
 
@@ -133,15 +133,42 @@ impl Values<'_> {
             .push(Finding::invalid("bad value", self.file, line, message));
     }
 
+    /// A required key: reports it missing at `line` (the entry that lacks it).
+    pub fn required<T>(
+        &mut self,
+        value: Option<T>,
+        line: Option<u32>,
+        key: &str,
+        what: &str,
+        example: &str,
+    ) -> Option<T> {
+        if value.is_none() {
+            self.problems.push(Finding::invalid(
+                "missing key",
+                self.file,
+                line,
+                format!("{what} has no `{key}`: add one, like `{example}`"),
+            ));
+        }
+        value
+    }
+
     pub fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<NaiveDate> {
         let parsed = parse_date(&value.value);
         if parsed.is_none() {
+            let shaped = value.value.len() == 10
+                && value.value.bytes().enumerate().all(|(i, b)| match i {
+                    4 | 7 => b == b'-',
+                    _ => b.is_ascii_digit(),
+                });
+            let fix = if shaped {
+                "there is no such day, so correct it"
+            } else {
+                "write it as YYYY-MM-DD, like 2022-04-14"
+            };
             self.bad(
                 line_of(value),
-                format!(
-                    "`{key}: {}` is not a date: write it as YYYY-MM-DD, like 2022-04-14",
-                    value.value
-                ),
+                format!("`{key}: {}` is not a date: {fix}", value.value),
             );
         }
         parsed
@@ -235,7 +262,30 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
         }
     };
     let mut v = Values { file, problems };
-    let deadline = v.date(&raw.response_deadline, "response_deadline");
+    let top = Some(1);
+    let title = v.required(
+        raw.title,
+        top,
+        "title",
+        "site.yaml",
+        "title: Moving to Telephony over Teams",
+    );
+    let organisation = v.required(
+        raw.organisation,
+        top,
+        "organisation",
+        "site.yaml",
+        "organisation: University of Oxford",
+    );
+    let deadline = v
+        .required(
+            raw.response_deadline,
+            top,
+            "response_deadline",
+            "site.yaml",
+            "response_deadline: 2022-04-14",
+        )
+        .and_then(|d| v.date(&d, "response_deadline"));
     let holidays = raw
         .holidays
         .iter()
@@ -245,10 +295,33 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
         Some(t) => v.id(t, "theme").unwrap_or_else(|| "default".to_string()),
         None => "default".to_string(),
     };
+    let raw_audiences = v.required(
+        raw.audiences,
+        top,
+        "audiences",
+        "site.yaml",
+        "audiences: [{id: coordinators, title: Coordinators}]",
+    );
     let mut audiences: Vec<Audience> = Vec::new();
-    for a in &raw.audiences {
+    for a in raw_audiences.iter().flatten() {
         let line = line_of(a);
-        let Some(id) = v.id(&a.value.id, "id") else {
+        let id = v
+            .required(
+                a.value.id.as_ref(),
+                line,
+                "id",
+                "this audience",
+                "id: coordinators",
+            )
+            .and_then(|id| v.id(id, "id"));
+        let title = v.required(
+            a.value.title.clone(),
+            line,
+            "title",
+            "this audience",
+            "title: Telephone coordinators",
+        );
+        let (Some(id), Some(title)) = (id, title) else {
             continue;
         };
         if audiences.iter().any(|seen| seen.id == id) {
@@ -267,15 +340,15 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
         }
         audiences.push(Audience {
             id,
-            title: a.value.title.clone(),
+            title,
             personal_data: a.value.personal_data,
             unit_checklists: a.value.unit_checklists && a.value.personal_data,
         });
     }
     Some(Site {
-        title: raw.title,
-        organisation: raw.organisation,
-        response_deadline: deadline?,
+        title: title.unwrap_or_default(),
+        organisation: organisation.unwrap_or_default(),
+        response_deadline: deadline,
         contact: raw.contact,
         theme,
         holidays,
@@ -283,45 +356,53 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
     })
 }
 
-pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Tranche> {
+/// Parses `tranches.yaml`; `None` if the file itself could not be read as tranches.
+pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Vec<Tranche>> {
     let raw: Vec<Spanned<RawTranche>> = match parse(file, text, "tranches.yaml") {
         Ok(raw) => raw,
         Err(f) => {
             problems.push(f);
-            return Vec::new();
+            return None;
         }
     };
     let mut v = Values { file, problems };
     let mut out: Vec<Tranche> = Vec::new();
     for t in &raw {
-        let line = line_of(t).unwrap_or(0);
-        let Some(date) = v.date(&t.value.date, "date") else {
+        let line = line_of(t);
+        let number = v.required(t.value.number, line, "number", "this tranche", "number: 1");
+        let date = v
+            .required(
+                t.value.date.as_ref(),
+                line,
+                "date",
+                "this tranche",
+                "date: 2022-05-30",
+            )
+            .and_then(|d| v.date(d, "date"));
+        let (Some(number), Some(date)) = (number, date) else {
             continue;
         };
         let capacity = t.value.capacity.as_ref().map(|c| match &c.value {
             RawCapacity::Total(n) => Capacity::Total(*n),
             RawCapacity::PerCohort(map) => {
-                for cohort in map.keys() {
-                    if !is_id(cohort) {
-                        let line = line_of(c);
-                        v.bad(line, format!("cohort `{cohort}` in `capacity` is not a valid id: use lowercase letters, digits and hyphens"));
-                    }
+                for cohort in map.keys().filter(|c| !is_id(c)) {
+                    v.bad(line_of(c), format!("cohort `{cohort}` in `capacity` is not a valid id: use lowercase letters, digits and hyphens"));
                 }
                 Capacity::PerCohort(map.clone())
             }
         });
         out.push(Tranche {
-            number: t.value.number,
+            number,
             date,
             label: t.value.label.clone(),
             pilot: t.value.pilot,
             late: t.value.late,
             capacity,
-            line,
+            line: line.unwrap_or(0),
         });
     }
     check_tranches(file, &out, problems);
-    out
+    Some(out)
 }
 
 /// The rules between tranches: unique numbers, rising dates, one pilot, one late, one
@@ -423,12 +504,29 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
     let mut v = Values { file, problems };
     let mut out = Vec::new();
     for e in &raw {
-        let Some(date) = parse_event_date(&e.value.date.value) else {
+        let line = line_of(e);
+        let title = v.required(
+            e.value.title.clone(),
+            line,
+            "title",
+            "this event",
+            "title: Briefing for coordinators",
+        );
+        let Some(raw_date) = v.required(
+            e.value.date.as_ref(),
+            line,
+            "date",
+            "this event",
+            "date: 2022-02-16",
+        ) else {
+            continue;
+        };
+        let Some(date) = parse_event_date(&raw_date.value) else {
             v.bad(
-                line_of(&e.value.date),
+                line_of(raw_date),
                 format!(
                     "`date: {}` is not a date: write YYYY-MM-DD for a day or YYYY-MM for a month",
-                    e.value.date.value
+                    raw_date.value
                 ),
             );
             continue;
@@ -438,11 +536,19 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
             .audiences
             .as_ref()
             .map(|list| list.iter().filter_map(|a| v.id(a, "audiences")).collect());
+        let audiences_line = e
+            .value
+            .audiences
+            .as_ref()
+            .and_then(|l| l.first())
+            .and_then(line_of);
+        let Some(title) = title else { continue };
         out.push(Event {
             date,
-            title: e.value.title.clone(),
+            title,
             audiences,
-            line: line_of(e).unwrap_or(0),
+            line: line.unwrap_or(0),
+            audiences_line: audiences_line.or(line).unwrap_or(0),
         });
     }
     out
@@ -457,6 +563,13 @@ pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Op
         }
     };
     let mut v = Values { file, problems };
+    let name = v.required(
+        raw.name,
+        Some(1),
+        "name",
+        "the unit",
+        "name: Department of Physics",
+    );
     let cohort = raw.cohort.as_ref().and_then(|c| v.id(c, "cohort"));
     if raw.cohort.is_none() && !raw.separate_teams {
         v.problems.push(Finding::invalid(
@@ -466,20 +579,30 @@ pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Op
             "the unit has no `cohort`: add one (like `cohort: department`), or `separate_teams: true` if it has its own Teams instance".to_string(),
         ));
     }
+    let coordinator = raw.coordinator.and_then(|c| {
+        let name = v.required(
+            c.name,
+            Some(1),
+            "name",
+            "the coordinator",
+            "coordinator: {name: Pat Example, email: pat@example.ac.uk}",
+        )?;
+        Some(Coordinator {
+            name,
+            email: c.email,
+        })
+    });
     let responded = raw.responded.as_ref().and_then(|d| v.date(d, "responded"));
     let lines = raw.lines.iter().filter_map(|l| line(&mut v, l)).collect();
     let groups = raw.groups.iter().filter_map(|g| group(&mut v, g)).collect();
     Some(Unit {
         id: id.to_string(),
         file: file.to_string(),
-        name: raw.name,
+        name: name.unwrap_or_else(|| id.to_string()),
         cohort,
         cohort_line: raw.cohort.as_ref().and_then(line_of).unwrap_or(1),
         separate_teams: raw.separate_teams,
-        coordinator: raw.coordinator.map(|c| Coordinator {
-            name: c.name,
-            email: c.email,
-        }),
+        coordinator,
         responded,
         lines,
         groups,
@@ -488,14 +611,15 @@ pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Op
 
 fn line(v: &mut Values, raw: &Spanned<RawLine>) -> Option<Line> {
     let l = &raw.value;
-    let ext = v.ext(&l.ext, "ext");
+    let at = line_of(raw);
+    let ext = v
+        .required(l.ext.as_ref(), at, "ext", "this line", "ext: \"70123\"")
+        .and_then(|e| v.ext(e, "ext"));
+    let options: Vec<(&str, Use)> = Use::ALL.iter().map(|u| (u.id(), *u)).collect();
     let uses = l
         .uses
         .iter()
-        .filter_map(|u| {
-            let options: Vec<(&str, Use)> = Use::ALL.iter().map(|u| (u.id(), *u)).collect();
-            v.choice(u, "uses", &options)
-        })
+        .filter_map(|u| v.choice(u, "uses", &options))
         .collect();
     let decision = l.decision.as_ref().and_then(|d| {
         v.choice(
@@ -516,35 +640,60 @@ fn line(v: &mut Values, raw: &Spanned<RawLine>) -> Option<Line> {
         contact_centre: l.contact_centre,
         decision,
         requested,
-        tranche: l.tranche,
-        line: line_of(raw).unwrap_or(0),
+        tranche: l.tranche.as_ref().map(|t| t.value),
+        line: at.unwrap_or(0),
+        tranche_line: l.tranche.as_ref().and_then(line_of).or(at).unwrap_or(0),
     })
 }
 
 fn group(v: &mut Values, raw: &Spanned<RawGroup>) -> Option<Group> {
     let g = &raw.value;
-    let id = v.id(&g.id, "id");
-    let kind = v.choice(
-        &g.kind,
-        "kind",
-        &[
-            ("hunt", GroupKind::Hunt),
-            ("pickup", GroupKind::Pickup),
-            ("executive", GroupKind::Executive),
-        ],
+    let at = line_of(raw);
+    let id = v
+        .required(
+            g.id.as_ref(),
+            at,
+            "id",
+            "this group",
+            "id: physics-reception",
+        )
+        .and_then(|id| v.id(id, "id"));
+    let kind = v
+        .required(g.kind.as_ref(), at, "kind", "this group", "kind: hunt")
+        .and_then(|k| {
+            v.choice(
+                k,
+                "kind",
+                &[
+                    ("hunt", GroupKind::Hunt),
+                    ("pickup", GroupKind::Pickup),
+                    ("executive", GroupKind::Executive),
+                ],
+            )
+        });
+    let raw_members = v.required(
+        g.members.as_ref(),
+        at,
+        "members",
+        "this group",
+        "members: [\"70123\", \"70124\"]",
     );
-    let members = g
-        .members
-        .iter()
-        .filter_map(|m| v.ext(m, "members"))
-        .collect();
+    let (mut members, mut member_lines) = (Vec::new(), Vec::new());
+    for m in raw_members.into_iter().flatten() {
+        if let Some(ext) = v.ext(m, "members") {
+            members.push(ext);
+            member_lines.push(line_of(m).or(at).unwrap_or(0));
+        }
+    }
     let manager = g.manager.as_ref().and_then(|m| v.ext(m, "manager"));
     Some(Group {
         id: id?,
         kind: kind?,
         members,
+        member_lines,
         manager,
-        line: line_of(raw).unwrap_or(0),
+        manager_line: g.manager.as_ref().and_then(line_of).or(at).unwrap_or(0),
+        line: at.unwrap_or(0),
     })
 }
 

@@ -49,15 +49,23 @@ pub fn load(root: &Path) -> Result<Loaded> {
             "there is no data/site.yaml: create it with the site's title, organisation, response_deadline and audiences (`cutover new DIR` writes an example)",
         )),
     }
+    // Without tranches, checks against them would only echo that one problem.
+    let mut tranches_ok = true;
     let tranches_file = "data/tranches.yaml";
     match read_optional(root, tranches_file)? {
-        Some(text) => model.tranches = data::tranches(tranches_file, &text, &mut problems),
-        None => problems.push(Finding::invalid(
+        Some(text) => match data::tranches(tranches_file, &text, &mut problems) {
+            Some(tranches) => model.tranches = tranches,
+            None => tranches_ok = false,
+        },
+        None => {
+            tranches_ok = false;
+            problems.push(Finding::invalid(
             "missing file",
             tranches_file,
             None,
             "there is no data/tranches.yaml: create it with a list of tranches (number, date, capacity)",
-        )),
+        ));
+        }
     }
     let timeline_file = "data/timeline.yaml";
     if let Some(text) = read_optional(root, timeline_file)? {
@@ -92,7 +100,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
         }
     }
 
-    validate::model(&mut model, &mut problems);
+    validate::model(&mut model, tranches_ok, &mut problems);
     Ok(Loaded { model, problems })
 }
 

@@ -3,15 +3,18 @@
 //! A reference that does not resolve is reported and dropped from the model, so that the
 //! rules can still run on the rest and `check` can say as much as it can.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::finding::Finding;
-use crate::markup;
-use crate::model::{GroupKind, Model, Page};
+use crate::markup::{self, Resolver};
+use crate::model::{Audience, GroupKind, Model, Page};
 
-pub fn model(model: &mut Model, problems: &mut Vec<Finding>) {
+/// `tranches_ok`: tranches.yaml was read; if not, nothing is checked against it.
+pub fn model(model: &mut Model, tranches_ok: bool, problems: &mut Vec<Finding>) {
     extensions_and_groups(model, problems);
-    cohorts_and_tranches(model, problems);
+    if tranches_ok {
+        cohorts_and_tranches(model, problems);
+    }
     audiences(model, problems);
     pages(model, problems);
 }
@@ -56,31 +59,38 @@ fn extensions_and_groups(model: &mut Model, problems: &mut Vec<Finding>) {
                 return false;
             }
             group_ids.insert(group.id.clone(), (file.clone(), group.line));
+            let lines = std::mem::take(&mut group.member_lines);
+            let mut kept_lines = Vec::new();
+            let mut at = lines.into_iter();
             group.members.retain(|m| {
+                let line = at.next().unwrap_or(group.line);
                 let known = exts.contains_key(m);
-                if !known {
+                if known {
+                    kept_lines.push(line);
+                } else {
                     problems.push(Finding::invalid(
                         "unknown extension in group",
                         &file,
-                        Some(group.line),
+                        Some(line),
                         format!("group `{}` lists extension {m}, which no unit has: add the line to its unit, or remove it from `members`", group.id),
                     ).group(&group.id).exts([m.as_str()]));
                 }
                 known
             });
+            group.member_lines = kept_lines;
             if let Some(manager) = &group.manager {
                 if group.kind != GroupKind::Executive {
                     problems.push(Finding::invalid(
                         "bad value",
                         &file,
-                        Some(group.line),
+                        Some(group.manager_line),
                         format!("group `{}` is a {} group, and only executive groups have a `manager`: remove it or set `kind: executive`", group.id, group.kind.id()),
                     ).group(&group.id));
                 } else if !group.members.contains(manager) {
                     problems.push(Finding::invalid(
                         "executive manager not a member",
                         &file,
-                        Some(group.line),
+                        Some(group.manager_line),
                         format!("the manager {manager} of executive group `{}` is not one of its members: add {manager} to `members` or correct `manager`", group.id),
                     ).group(&group.id).exts([manager.as_str()]));
                 }
@@ -132,7 +142,7 @@ fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
                     Finding::invalid(
                         "unknown tranche",
                         &unit.file,
-                        Some(line.line),
+                        Some(line.tranche_line),
                         format!("`tranche: {n}` for extension {} names no tranche in tranches.yaml: use one of its numbers or remove it", line.ext),
                     )
                     .unit(&unit.id)
@@ -167,7 +177,7 @@ fn audiences(model: &mut Model, problems: &mut Vec<Finding>) {
                     problems.push(unknown_audience(
                         &known,
                         "data/timeline.yaml",
-                        event.line,
+                        event.audiences_line,
                         id,
                         "the timeline",
                     ));
@@ -202,10 +212,12 @@ fn audiences(model: &mut Model, problems: &mut Vec<Finding>) {
 /// Every page's body must render: its passages close and name known audiences, and its
 /// insertions exist. Two pages may not share an address.
 fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
-    let known: Option<Vec<String>> = model
+    let audiences: &[Audience] = model
         .site
         .as_ref()
-        .map(|s| s.audiences.iter().map(|a| a.id.clone()).collect());
+        .map(|s| s.audiences.as_slice())
+        .unwrap_or(&[]);
+    let known: Vec<String> = audiences.iter().map(|a| a.id.clone()).collect();
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for page in &model.pages {
         if let Some(other) = slugs.insert(&page.slug, &page.file) {
@@ -227,56 +239,66 @@ fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
                 "pages under content/units/ would collide with the unit checklists: move the page elsewhere",
             ));
         }
-        body(page, known.as_deref(), problems);
+        if model.site.is_some() {
+            body(page, &model.pages, audiences, &known, problems);
+        }
     }
 }
 
-fn body(page: &Page, known: Option<&[String]>, problems: &mut Vec<Finding>) {
+/// Checks a body as the renderer will see it: insertions only, links resolved for real.
+struct Checker<'a> {
+    pages: &'a [Page],
+    audience: &'a Audience,
+}
+
+impl Resolver for Checker<'_> {
+    fn insert(&mut self, _: markup::Insertion) -> String {
+        String::new()
+    }
+
+    fn link(&mut self, path: &str) -> Result<String, String> {
+        markup::resolve_link(path, self.pages, self.audience)
+    }
+}
+
+fn body(
+    page: &Page,
+    pages: &[Page],
+    audiences: &[Audience],
+    known: &[String],
+    problems: &mut Vec<Finding>,
+) {
     let at = |line: u32| page.body_line + line - 1;
-    let report = |problems: &mut Vec<Finding>, line: u32, message: String| {
+    let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
+    match markup::passages(&page.body, page.body_line) {
+        Err(errors) => found.extend(errors.into_iter().map(|e| (e.line, e.message))),
+        Ok(passages) => {
+            for p in &passages {
+                for id in p.audiences.iter().filter(|id| !known.contains(id)) {
+                    problems.push(unknown_audience(
+                        known,
+                        &page.file,
+                        at(p.open as u32 + 1),
+                        id,
+                        "a `:::` passage",
+                    ));
+                }
+            }
+            // Each audience's view is checked, since links may be right for one and not another.
+            for audience in audiences.iter().filter(|a| page.is_for(&a.id)) {
+                let text = markup::for_audience(&page.body, &passages, &audience.id);
+                if let Err(errors) = markup::to_html(&text, &mut Checker { pages, audience }) {
+                    found.extend(errors.into_iter().map(|e| (e.line, e.message)));
+                }
+            }
+        }
+    }
+    for (line, message) in found {
         problems.push(Finding::invalid(
             "content page does not render",
             &page.file,
             Some(at(line)),
             message,
         ));
-    };
-    let passages = match markup::passages(&page.body) {
-        Ok(p) => p,
-        Err(errors) => {
-            for e in errors {
-                report(problems, e.line, e.message);
-            }
-            return;
-        }
-    };
-    if let Some(known) = known {
-        for p in &passages {
-            for id in p.audiences.iter().filter(|id| !known.contains(id)) {
-                problems.push(unknown_audience(
-                    known,
-                    &page.file,
-                    at(p.open as u32 + 1),
-                    id,
-                    "a `:::` passage",
-                ));
-            }
-        }
-    }
-    // Every passage shown: each insertion is checked once.
-    let everything = markup::for_audience(&page.body, &[], "");
-    let shown: Vec<markup::Passage> = passages
-        .iter()
-        .map(|p| markup::Passage {
-            audiences: vec![],
-            except: true,
-            ..p.clone()
-        })
-        .collect();
-    let text = markup::for_audience(&everything, &shown, "");
-    if let Err(errors) = markup::to_html(&text, |_| String::new()) {
-        for e in errors {
-            report(problems, e.line, e.message);
-        }
     }
 }

@@ -5,8 +5,6 @@
 mod ics;
 mod theme;
 
-use std::cell::RefCell;
-
 use rayon::prelude::*;
 use tera::Context;
 
@@ -14,20 +12,21 @@ pub use theme::Theme;
 
 use crate::Checked;
 use crate::finding::Finding;
-use crate::markup::{self, Count, Insertion};
+use crate::markup::{self, Count, Insertion, Resolver};
+use crate::model::Page;
 use crate::plan::{HtmlPage, Insertions, Output, Plan};
 
 /// One rendered file, relative to the output folder.
 pub type File = (String, Vec<u8>);
 
 /// Renders every planned file; on failure, every page that failed is reported.
-pub fn render(plan: &Plan, theme: &Theme, _checked: &Checked) -> Result<Vec<File>, Vec<Finding>> {
+pub fn render(plan: &Plan, theme: &Theme, checked: &Checked) -> Result<Vec<File>, Vec<Finding>> {
     let results: Vec<Result<File, Finding>> = plan
         .files
         .par_iter()
         .map(|planned| {
             let bytes = match &planned.output {
-                Output::Html(page) => html(page, theme)?.into_bytes(),
+                Output::Html(page) => html(page, theme, &checked.model.pages)?.into_bytes(),
                 Output::Ics(cal) => ics::render(cal).into_bytes(),
                 Output::Csv(rows) => csv(rows).map_err(|e| {
                     Finding::invalid(
@@ -78,18 +77,43 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     message
 }
 
-fn html(page: &HtmlPage, theme: &Theme) -> Result<String, Finding> {
+/// Fills insertions from the audience's data and resolves links for the audience. A
+/// template failure inside an insertion is kept for the caller.
+struct PageResolver<'a> {
+    data: &'a Insertions,
+    theme: &'a Theme,
+    pages: &'a [Page],
+    /// From the page to the audience's folder.
+    home: &'a str,
+    failure: Option<tera::Error>,
+}
+
+impl Resolver for PageResolver<'_> {
+    fn insert(&mut self, ins: Insertion) -> String {
+        insertion(ins, self.data, self.theme).unwrap_or_else(|e| {
+            self.failure.get_or_insert(e);
+            String::new()
+        })
+    }
+
+    fn link(&mut self, path: &str) -> Result<String, String> {
+        markup::resolve_link(path, self.pages, &self.data.audience)
+            .map(|href| format!("{}{href}", self.home))
+    }
+}
+
+fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<String, Finding> {
     let mut context =
         Context::from_serialize(&page.view).map_err(|e| template_problem(theme, page, &e))?;
     if let (Some(md), Some(data)) = (&page.markdown, &page.insertions) {
-        let failure: RefCell<Option<tera::Error>> = RefCell::new(None);
-        let rendered = markup::to_html(&md.text, |ins| {
-            insertion(ins, data, theme).unwrap_or_else(|e| {
-                failure.borrow_mut().get_or_insert(e);
-                String::new()
-            })
-        });
-        let content = rendered.map_err(|errors| {
+        let mut resolver = PageResolver {
+            data,
+            theme,
+            pages,
+            home: &page.view.home,
+            failure: None,
+        };
+        let content = markup::to_html(&md.text, &mut resolver).map_err(|errors| {
             let e = &errors[0];
             Finding::invalid(
                 "content page does not render",
@@ -98,7 +122,7 @@ fn html(page: &HtmlPage, theme: &Theme) -> Result<String, Finding> {
                 format!("{} ({})", e.message, page.describe),
             )
         })?;
-        if let Some(e) = failure.into_inner() {
+        if let Some(e) = resolver.failure {
             return Err(template_problem(theme, page, &e));
         }
         context.insert("content", &content);

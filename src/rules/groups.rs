@@ -114,7 +114,9 @@ mod tests {
             id: "g".into(),
             kind,
             members: exts,
+            member_lines: vec![],
             manager: None,
+            manager_line: 9,
             line: 9,
         });
         let model = Model {

@@ -94,7 +94,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     let mut findings = Vec::new();
     lines::check(&index, &status, &mut findings);
     groups::check(&index, &status, &mut findings);
-    let deadline = model.site.as_ref().map(|s| s.response_deadline);
+    let deadline = model.site.as_ref().and_then(|s| s.response_deadline);
     if let Some(deadline) = deadline {
         units::check(model, deadline, today, &mut findings);
     }

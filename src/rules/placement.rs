@@ -349,7 +349,9 @@ mod tests {
                 id: format!("g{g}"),
                 kind: *kind,
                 members: members.iter().map(|i| format!("7000{i}")).collect(),
+                member_lines: vec![],
                 manager: None,
+                manager_line: 50,
                 line: 50,
             });
         }

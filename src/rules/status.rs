@@ -111,6 +111,7 @@ pub(crate) mod tests {
             requested: None,
             tranche: None,
             line: 1,
+            tranche_line: 1,
         }
     }
 

@@ -83,10 +83,17 @@ fn writes_the_spec_layout() {
 }
 
 #[test]
-fn links_are_relative() {
+fn links_are_relative_and_resolve() {
     let site = site_copy("small");
     let out = site.path().join("public");
     build(site.path(), &out);
+    assert_links_resolve(&out);
+    let bundled_out = site.path().join("bundled");
+    assert_eq!(build(&bundled(), &bundled_out).status.code(), Some(0));
+    assert_links_resolve(&bundled_out);
+}
+
+fn assert_links_resolve(out: &Path) {
     for (path, bytes) in tree(&out).into_iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8(bytes).unwrap();
         for attr in ["href=\"", "src=\""] {

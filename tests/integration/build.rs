@@ -94,7 +94,7 @@ fn links_are_relative_and_resolve() {
 }
 
 fn assert_links_resolve(out: &Path) {
-    for (path, bytes) in tree(&out).into_iter().filter(|(p, _)| p.ends_with(".html")) {
+    for (path, bytes) in tree(out).into_iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8(bytes).unwrap();
         for attr in ["href=\"", "src=\""] {
             for link in html

@@ -528,8 +528,9 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
         let (path, depth) = page_path(aud, slug);
         let mut view = blank_view(ctx, Some(audience), title.to_string(), depth);
         let home = up(depth);
+        // The home page's own title is often the site's; the menu needs a short word.
         view.nav = std::iter::once(Link {
-            title: home_title.clone(),
+            title: "Overview".to_string(),
             href: format!("{home}index.html"),
             current: slug.is_empty(),
         })

@@ -118,6 +118,7 @@ pub struct Built {
 /// [`InvalidData`] error and leaves the output as it was.
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
+    write::check_target(&options.root, &options.out)?;
     let checked = check(&options.root, options.today)?;
     if !checked.is_valid() {
         let mut problems = checked.problems;

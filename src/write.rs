@@ -6,6 +6,49 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+/// Refuses an output that a build would wrongly replace: the root itself (or a folder
+/// holding it), the root's inputs, or a folder of other things.
+pub fn check_target(root: &Path, out: &Path) -> Result<()> {
+    // A root that does not exist is for the loader to report.
+    let Ok(root) = fs::canonicalize(root) else {
+        return Ok(());
+    };
+    let resolved = match fs::canonicalize(out) {
+        Ok(p) => p,
+        Err(_) => {
+            std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?
+        }
+    };
+    if root.starts_with(&resolved) {
+        bail!(
+            "--out {} holds the site root, and a build replaces its output entirely: choose a folder of its own, like {}",
+            out.display(),
+            root.join("public").display()
+        );
+    }
+    for input in ["data", "content", "themes", "static"] {
+        if resolved.starts_with(root.join(input)) {
+            bail!(
+                "--out {} is inside the site's {input}/ folder: choose a folder of its own, like public/",
+                out.display()
+            );
+        }
+    }
+    if resolved.is_dir() && !resolved.join("index.html").is_file() {
+        let empty = fs::read_dir(&resolved)
+            .with_context(|| format!("reading {}", out.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            bail!(
+                "--out {} holds other files and no built site, and a build replaces it entirely: choose a new or empty folder",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Writes `files` (and `statics` into each of `static_targets`) as the new content of `out`.
 pub fn swap_in(
     out: &Path,
@@ -83,6 +126,28 @@ fn write_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_outputs_that_would_lose_data() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("data")).unwrap();
+        fs::create_dir_all(tmp.path().join("notes")).unwrap();
+        fs::write(tmp.path().join("notes/todo.txt"), "keep me").unwrap();
+        fs::create_dir_all(tmp.path().join("old-site")).unwrap();
+        fs::write(tmp.path().join("old-site/index.html"), "a site").unwrap();
+        let cases = [
+            (root.clone(), false),
+            (tmp.path().to_path_buf(), false),
+            (root.join("data/out"), false),
+            (tmp.path().join("notes"), false),
+            (root.join("public"), true),
+            (tmp.path().join("old-site"), true),
+        ];
+        for (out, ok) in cases {
+            assert_eq!(check_target(&root, &out).is_ok(), ok, "{}", out.display());
+        }
+    }
 
     #[test]
     fn swaps_and_replaces() {

@@ -623,18 +623,18 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
         files.push(html(path, page, here(&p.title)));
     }
 
-    // Timeline and its calendar.
-    let title = nav
-        .iter()
-        .find(|n| n.slug == "timeline")
-        .map(|n| n.title.clone())
-        .unwrap_or_default();
-    let (path, mut page) = make(
-        "timeline",
-        &title,
-        "timeline.html",
-        ctx.intro("timeline", aud),
-    );
+    // A generated page, with its title from the navigation (and so from its intro).
+    let generated = |slug: &str, template: &'static str| {
+        let title = nav
+            .iter()
+            .find(|n| n.slug == slug)
+            .map(|n| n.title.clone())
+            .unwrap_or_default();
+        let (path, page) = make(slug, &title, template, ctx.intro(slug, aud));
+        (path, page, title)
+    };
+
+    let (path, mut page, title) = generated("timeline", "timeline.html");
     page.view.events = insertions.events.clone();
     page.view.calendar = Some("../timeline.ics".into());
     files.push(html(path, page, here(&title)));
@@ -643,36 +643,20 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
         output: Output::Ics(calendar(ctx, audience)),
     });
 
-    // Schedule.
-    let title = nav
-        .iter()
-        .find(|n| n.slug == "schedule")
-        .map(|n| n.title.clone())
-        .unwrap_or_default();
-    let (path, mut page) = make(
-        "schedule",
-        &title,
-        "schedule.html",
-        ctx.intro("schedule", aud),
-    );
+    let (path, mut page, title) = generated("schedule", "schedule.html");
     page.view.tranches = insertions.tranches.clone();
     files.push(html(path, page, here(&title)));
 
     if !audience.unit_checklists {
         return;
     }
-    let title = nav
-        .iter()
-        .find(|n| n.slug == "units")
-        .map(|n| n.title.clone())
-        .unwrap_or_default();
     let checklists: Vec<Checklist> = model
         .units
         .iter()
         .enumerate()
         .map(|(u, unit)| checklist(ctx, u, unit))
         .collect();
-    let (path, mut index) = make("units", &title, "units.html", ctx.intro("units", aud));
+    let (path, mut index, title) = generated("units", "units.html");
     index.view.units = checklists
         .iter()
         .zip(&model.units)
@@ -819,8 +803,8 @@ fn cohort_name(cohort: &str) -> String {
     }
 }
 
-fn events_for(ctx: &Ctx, audience: &str) -> Vec<Step> {
-    let today = ctx.checked.today;
+/// The audience's events, by date.
+fn events_of<'a>(ctx: &Ctx<'a>, audience: &str) -> Vec<&'a crate::model::Event> {
     let mut events: Vec<&crate::model::Event> = ctx
         .checked
         .model
@@ -830,6 +814,11 @@ fn events_for(ctx: &Ctx, audience: &str) -> Vec<Step> {
         .collect();
     events.sort_by_key(|e| (e.date.start(), e.line));
     events
+}
+
+fn events_for(ctx: &Ctx, audience: &str) -> Vec<Step> {
+    let today = ctx.checked.today;
+    events_of(ctx, audience)
         .into_iter()
         .map(|e| {
             let state = if e.date.end_exclusive() <= today {
@@ -857,14 +846,7 @@ fn events_for(ctx: &Ctx, audience: &str) -> Vec<Step> {
 }
 
 fn calendar(ctx: &Ctx, audience: &Audience) -> IcsCalendar {
-    let mut events: Vec<&crate::model::Event> = ctx
-        .checked
-        .model
-        .timeline
-        .iter()
-        .filter(|e| e.is_for(&audience.id))
-        .collect();
-    events.sort_by_key(|e| (e.date.start(), e.line));
+    let events = events_of(ctx, &audience.id);
     IcsCalendar {
         name: format!("{}: {}", ctx.site.title, audience.title),
         stamp: ctx.checked.today,

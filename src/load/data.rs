@@ -253,14 +253,18 @@ fn parse_event_date(s: &str) -> Option<EventDate> {
     Some(EventDate::Month { year, month })
 }
 
+/// Parses a whole file; a failure is reported and gives `None`.
+fn parse_or_report<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    what: &str,
+    problems: &mut Vec<Finding>,
+) -> Option<T> {
+    parse(file, text, what).map_err(|f| problems.push(f)).ok()
+}
+
 pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site> {
-    let raw: RawSite = match parse(file, text, "site.yaml") {
-        Ok(raw) => raw,
-        Err(f) => {
-            problems.push(f);
-            return None;
-        }
-    };
+    let raw: RawSite = parse_or_report(file, text, "site.yaml", problems)?;
     let mut v = Values { file, problems };
     let top = Some(1);
     let title = v.required(
@@ -358,13 +362,7 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
 
 /// Parses `tranches.yaml`; `None` if the file itself could not be read as tranches.
 pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Vec<Tranche>> {
-    let raw: Vec<Spanned<RawTranche>> = match parse(file, text, "tranches.yaml") {
-        Ok(raw) => raw,
-        Err(f) => {
-            problems.push(f);
-            return None;
-        }
-    };
+    let raw: Vec<Spanned<RawTranche>> = parse_or_report(file, text, "tranches.yaml", problems)?;
     let mut v = Values { file, problems };
     let mut out: Vec<Tranche> = Vec::new();
     for t in &raw {
@@ -494,12 +492,10 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
 }
 
 pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Event> {
-    let raw: Vec<Spanned<RawEvent>> = match parse(file, text, "timeline.yaml") {
-        Ok(raw) => raw,
-        Err(f) => {
-            problems.push(f);
-            return Vec::new();
-        }
+    let Some(raw) =
+        parse_or_report::<Vec<Spanned<RawEvent>>>(file, text, "timeline.yaml", problems)
+    else {
+        return Vec::new();
     };
     let mut v = Values { file, problems };
     let mut out = Vec::new();
@@ -555,13 +551,7 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
 }
 
 pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Unit> {
-    let raw: RawUnit = match parse(file, text, "the unit file") {
-        Ok(raw) => raw,
-        Err(f) => {
-            problems.push(f);
-            return None;
-        }
-    };
+    let raw: RawUnit = parse_or_report(file, text, "the unit file", problems)?;
     let mut v = Values { file, problems };
     let name = v.required(
         raw.name,

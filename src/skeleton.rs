@@ -1,4 +1,5 @@
-//! `cutover new DIR`: a small site that builds and checks clean, to start from.
+//! `cutover new DIR`: a small site that builds and checks clean, to start from: data,
+//! two pages, and a copy of the default theme to change.
 
 use std::fs;
 use std::path::Path;
@@ -34,8 +35,11 @@ pub fn write(dir: &Path) -> Result<()> {
             );
         }
     }
-    for (rel, body) in FILES {
-        let path = dir.join(rel);
+    let theme =
+        crate::render::builtin_files().map(|(rel, body)| (format!("themes/default/{rel}"), body));
+    let own = FILES.iter().map(|(rel, body)| (rel.to_string(), *body));
+    for (rel, body) in own.chain(theme) {
+        let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }

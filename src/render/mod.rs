@@ -8,7 +8,7 @@ mod theme;
 use rayon::prelude::*;
 use tera::Context;
 
-pub use theme::Theme;
+pub use theme::{Theme, builtin_files};
 
 use crate::Checked;
 use crate::finding::Finding;

@@ -38,6 +38,17 @@ const STATIC: &[(&str, &str)] = &[(
     include_str!("../../themes/default/static/style.css"),
 )];
 
+/// The built-in theme's files, as paths under `themes/default/`, for `cutover new`.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
+    let templates = TEMPLATES
+        .iter()
+        .map(|(n, body)| (format!("templates/{n}"), *body));
+    let statics = STATIC
+        .iter()
+        .map(|(n, body)| (format!("static/{n}"), *body));
+    templates.chain(statics)
+}
+
 pub struct Theme {
     pub tera: Tera,
     /// Where each template came from, for error messages.

@@ -11,7 +11,7 @@ use crate::model::Page;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
-    title: String,
+    title: Option<String>,
     audiences: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     weight: i64,
@@ -48,14 +48,21 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
         ));
         return None;
     };
-    let fm: FrontMatter = match parse(file, yaml, "the front matter") {
-        Ok(fm) => fm,
-        Err(mut f) => {
-            // The YAML starts on the file's second line.
-            f.line = f.line.map(|l| l + 1);
-            problems.push(f);
-            return None;
-        }
+    let (fm, found) = parse::<FrontMatter>(file, yaml, "the front matter");
+    // The YAML starts on the file's second line.
+    problems.extend(found.into_iter().map(|mut f| {
+        f.line = f.line.map(|l| l + 1);
+        f
+    }));
+    let fm = fm?;
+    let Some(title) = fm.title else {
+        problems.push(Finding::invalid(
+            "missing key",
+            file,
+            Some(1),
+            "the front matter has no `title`: add one, like `title: What happens to desk phones`",
+        ));
+        return None;
     };
     let slug = crate::markup::slug_of(relative);
     if !slug.split('/').all(|part| part.is_empty() || is_id(part)) {
@@ -93,7 +100,7 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
     Some(Page {
         file: file.to_string(),
         slug,
-        title: fm.title,
+        title,
         audiences,
         audience_lines,
         weight: fm.weight,

@@ -253,14 +253,16 @@ fn parse_event_date(s: &str) -> Option<EventDate> {
     Some(EventDate::Month { year, month })
 }
 
-/// Parses a whole file; a failure is reported and gives `None`.
+/// Parses a whole file, reporting its problems; `None` if it could not be read at all.
 fn parse_or_report<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
     what: &str,
     problems: &mut Vec<Finding>,
 ) -> Option<T> {
-    parse(file, text, what).map_err(|f| problems.push(f)).ok()
+    let (value, found) = parse(file, text, what);
+    problems.extend(found);
+    value
 }
 
 pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site> {

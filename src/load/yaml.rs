@@ -5,17 +5,66 @@ use serde_saphyr::Spanned;
 
 use crate::finding::Finding;
 
-/// Parses one YAML file; a failure becomes a finding that points at the offending line.
-pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> Result<T, Finding> {
-    serde_saphyr::from_str(text).map_err(|err| {
-        let line = err
-            .location()
-            .map(|loc| loc.line() as u32)
-            .filter(|&l| l > 0);
-        let raw = err.without_snippet().to_string();
-        let (detail, message) = explain(strip_position(&raw), what);
-        Finding::invalid(detail, file, line, message)
-    })
+/// Parses one YAML file, reporting every unknown key and badly typed value in it, not
+/// only the first: after such a problem the offending entry is set aside and the file is
+/// read again. A syntax error ends the file. The value is `None` if the file could not be
+/// read at all.
+pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option<T>, Vec<Finding>) {
+    let mut text = text.to_string();
+    let mut problems = Vec::new();
+    // Each retry removes a line, so this bound is only a guard.
+    for _ in 0..200 {
+        match serde_saphyr::from_str(&text) {
+            Ok(value) => return (Some(value), problems),
+            Err(err) => {
+                let line = err
+                    .location()
+                    .map(|loc| loc.line() as u32)
+                    .filter(|&l| l > 0);
+                let raw = err.without_snippet().to_string();
+                let source = line.and_then(|l| text.lines().nth(l as usize - 1));
+                let (detail, message) = explain(strip_position(&raw), what, source);
+                problems.push(Finding::invalid(detail, file, line, message));
+                let recoverable = matches!(detail, "unknown key" | "bad value");
+                if !recoverable || !line.is_some_and(|l| set_aside(&mut text, l)) {
+                    return (None, problems);
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// Blanks the key on `line` (1-based) and the lines of its value, keeping a sequence
+/// item's `-` so the list keeps its shape. Lines in flow style are left alone: removing
+/// part of one would say more about the cut than about the data.
+fn set_aside(text: &mut String, line: u32) -> bool {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let Some(target) = lines.get(line as usize - 1) else {
+        return false;
+    };
+    if target.contains(['{', '[']) || target.trim().is_empty() {
+        return false;
+    }
+    let indent = target.len() - target.trim_start().len();
+    let (kept, column) = match target.trim_start().strip_prefix("- ") {
+        Some(rest) => {
+            let column = target.len() - rest.trim_start().len();
+            (format!("{}-", &target[..indent]), column)
+        }
+        None => (String::new(), indent),
+    };
+    lines[line as usize - 1] = kept;
+    for next in lines.iter_mut().skip(line as usize) {
+        let depth = next.len() - next.trim_start().len();
+        if !next.trim().is_empty() && depth <= column {
+            break;
+        }
+        next.clear();
+    }
+    *text = lines.join("\n");
+    text.push('\n');
+    true
 }
 
 /// The 1-based line of a spanned value (`None` when the parser could not tell).
@@ -31,7 +80,12 @@ fn strip_position(message: &str) -> &str {
 }
 
 /// Names the case and rewrites serde's wording into what to change.
-fn explain(message: &str, what: &str) -> (&'static str, String) {
+fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, String) {
+    // The value as written, quoted, when the line is a plain `key: value`.
+    let written = match source.map(str::trim).map(|l| l.trim_start_matches("- ")) {
+        Some(l) if l.contains(": ") && !l.contains(['{', '[']) => format!("`{l}` "),
+        _ => String::new(),
+    };
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         let expected = expected.trim_start_matches("one of ");
@@ -51,13 +105,19 @@ fn explain(message: &str, what: &str) -> (&'static str, String) {
             "`capacity` must be a whole number (all lines) or a map of cohort to number, like {college: 250}".to_string(),
         );
     }
+    if message.starts_with("invalid boolean") {
+        return (
+            "bad value",
+            format!("{written}is not true or false: write `true` or `false`"),
+        );
+    }
     if message.starts_with("invalid type")
         || message.starts_with("invalid value")
-        || message.starts_with("invalid boolean")
+        || message.starts_with("expected ")
     {
         return (
             "bad value",
-            format!("{message} in {what}: correct the value"),
+            format!("{written}{message} in {what}: correct the value"),
         );
     }
     if message.starts_with("duplicate mapping key") {
@@ -97,6 +157,27 @@ mod tests {
         flag: bool,
     }
 
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct List {
+        name: String,
+        items: Vec<Thing>,
+    }
+
+    #[test]
+    fn every_unknown_key_and_bad_value_is_reported() {
+        let yaml = "name: a\nnmae: b\nitems:\n  - name: x\n    flga: true\n  - nmae: y\n    name: z\n  - name: w\n    flag: maybe\n    extra:\n      deep: 1\n";
+        let (value, problems) = parse::<List>("x.yaml", yaml, "the list");
+        let lines: Vec<u32> = problems.iter().filter_map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 5, 6, 9, 10]);
+        let value = value.unwrap();
+        assert_eq!(value.items.len(), 3);
+        // A syntax error still ends the file.
+        let (value, problems) = parse::<List>("x.yaml", "name: [a\n", "the list");
+        assert!(value.is_none() && problems.len() == 1);
+    }
+
     #[test]
     fn errors_name_the_case_and_the_line() {
         let cases = [
@@ -111,13 +192,15 @@ mod tests {
                 "name: a\nflag: maybe\n",
                 "bad value",
                 2,
-                "correct the value",
+                "`flag: maybe` is not true or false",
             ),
+            ("name: [1, 2]\n", "bad value", 1, "correct the value"),
             ("name: [a\n", "YAML syntax", 1, "YAML syntax"),
             ("name: a\nname: b\n", "YAML syntax", 2, "written twice"),
         ];
         for (yaml, detail, line, needle) in cases {
-            let f = parse::<Thing>("x.yaml", yaml, "the thing").unwrap_err();
+            let (_, problems) = parse::<Thing>("x.yaml", yaml, "the thing");
+            let f = &problems[0];
             assert_eq!(f.detail.as_deref(), Some(detail), "{yaml}");
             assert_eq!(f.line, Some(line), "{yaml}");
             assert!(f.message.contains(needle), "{yaml}: {}", f.message);

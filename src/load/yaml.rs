@@ -195,7 +195,7 @@ mod tests {
                 "`flag: maybe` is not true or false",
             ),
             ("name: [1, 2]\n", "bad value", 1, "correct the value"),
-            ("name: [a\n", "YAML syntax", 1, "YAML syntax"),
+            ("name: a\n  bad: indent\n", "YAML syntax", 2, "YAML syntax"),
             ("name: a\nname: b\n", "YAML syntax", 2, "written twice"),
         ];
         for (yaml, detail, line, needle) in cases {

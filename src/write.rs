@@ -34,14 +34,14 @@ pub fn check_target(root: &Path, out: &Path) -> Result<()> {
             );
         }
     }
-    if resolved.is_dir() && !resolved.join("index.html").is_file() {
+    if resolved.is_dir() && !resolved.join(MARKER).is_file() {
         let empty = fs::read_dir(&resolved)
             .with_context(|| format!("reading {}", out.display()))?
             .next()
             .is_none();
         if !empty {
             bail!(
-                "--out {} holds other files and no built site, and a build replaces it entirely: choose a new or empty folder",
+                "--out {} holds files that cutover did not build (it has no {MARKER}), and a build replaces the folder entirely: choose a new or empty folder",
                 out.display()
             );
         }
@@ -56,6 +56,9 @@ pub fn swap_in(
     statics: &[(String, Vec<u8>)],
     static_targets: &[String],
 ) -> Result<()> {
+    // `./site/./` or `.` name no folder until resolved.
+    let out = &std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+    let out = &out.components().collect::<PathBuf>();
     let name = out
         .file_name()
         .with_context(|| format!("the output {} has no folder name", out.display()))?
@@ -84,8 +87,11 @@ pub fn swap_in(
         return Err(e);
     }
 
-    if out.exists() {
-        fs::rename(out, &old).with_context(|| format!("moving the old {} aside", out.display()))?;
+    if out.exists()
+        && let Err(e) = fs::rename(out, &old)
+    {
+        let _ = fs::remove_dir_all(&fresh);
+        return Err(e).with_context(|| format!("moving the old {} aside", out.display()));
     }
     if let Err(e) = fs::rename(&fresh, out) {
         // Put the old site back rather than leave nothing.
@@ -102,12 +108,21 @@ pub fn swap_in(
     Ok(())
 }
 
+/// Marks a folder as cutover's output, so that a later build may replace it.
+pub const MARKER: &str = ".cutover-output";
+
+const MARKER_TEXT: &str =
+    "This folder is written by `cutover build`, which replaces all of it on every build.\n";
+
 fn write_tree(
     dir: &Path,
     files: &[(String, Vec<u8>)],
     statics: &[(String, Vec<u8>)],
     static_targets: &[String],
 ) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs::write(dir.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("writing {}", dir.display()))?;
     let statics = static_targets.iter().flat_map(|target| {
         statics
             .iter()
@@ -135,12 +150,15 @@ mod tests {
         fs::create_dir_all(tmp.path().join("notes")).unwrap();
         fs::write(tmp.path().join("notes/todo.txt"), "keep me").unwrap();
         fs::create_dir_all(tmp.path().join("old-site")).unwrap();
-        fs::write(tmp.path().join("old-site/index.html"), "a site").unwrap();
+        fs::write(tmp.path().join("old-site").join(MARKER), "").unwrap();
+        fs::create_dir_all(tmp.path().join("www")).unwrap();
+        fs::write(tmp.path().join("www/index.html"), "someone's site").unwrap();
         let cases = [
             (root.clone(), false),
             (tmp.path().to_path_buf(), false),
             (root.join("data/out"), false),
             (tmp.path().join("notes"), false),
+            (tmp.path().join("www"), false),
             (root.join("public"), true),
             (tmp.path().join("old-site"), true),
         ];
@@ -154,6 +172,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         fs::create_dir_all(out.join("stale")).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("stale/x.html"), "old").unwrap();
         let files = vec![("a/index.html".to_string(), b"new".to_vec())];
         let statics = vec![("style.css".to_string(), b"css".to_vec())];

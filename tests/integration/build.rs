@@ -133,6 +133,37 @@ fn checklist_page_matches_snapshot() {
 }
 
 #[test]
+fn refuses_to_replace_a_folder_it_did_not_build() {
+    let site = site_copy("small");
+    let www = site.path().join("www");
+    fs::create_dir_all(www.join("sub")).unwrap();
+    fs::write(www.join("index.html"), "someone's site").unwrap();
+    fs::write(www.join("sub/notes.txt"), "precious").unwrap();
+    let run = build(site.path(), &www);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("choose a new or empty folder"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(read(&www.join("sub/notes.txt")), "precious");
+    // Its own output it replaces, from any spelling of the path.
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let dotted = format!("{}/./", out.display());
+    let run = cutover(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        &dotted,
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
+#[test]
 fn two_builds_are_identical() {
     let site = site_copy("small");
     let (a, b) = (site.path().join("a"), site.path().join("b"));

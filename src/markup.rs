@@ -141,6 +141,16 @@ pub fn passages(body: &str, first_line: u32) -> Result<Vec<Passage>, Vec<SyntaxE
             fence = Some(marker);
             continue;
         }
+        let quoted = line
+            .trim_start()
+            .strip_prefix('>')
+            .map(|q| q.trim_start_matches(['>', ' ']));
+        if quoted.is_some_and(|q| q.starts_with(":::")) {
+            errors.push(err(
+                "a passage cannot start or end inside a `>` quote: put the `:::` lines outside it, around the whole quote".into(),
+            ));
+            continue;
+        }
         let Some(rest) = line.trim().strip_prefix(":::") else {
             continue;
         };
@@ -222,30 +232,39 @@ impl LineIndex {
     }
 }
 
-/// A piece of a text event: literal text, or an insertion.
+/// A piece of a text event: literal text, an insertion, or a mistake in one.
 enum Piece<'a> {
     Text(&'a str),
     Insert(Insertion, &'a str),
+    Mistake(String),
 }
 
-fn split_insertions(text: &str) -> Result<Vec<Piece<'_>>, String> {
+/// Splits text at its insertions; every mistake in it is a piece of its own, so all of
+/// them are reported.
+fn split_insertions(text: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
-            return Err("`{{` is not closed: write an insertion as `{{ name }}`, or put literal braces in `code`".into());
-        };
         if start > 0 {
             pieces.push(Piece::Text(&rest[..start]));
         }
+        let Some(len) = rest[start + 2..].find("}}") else {
+            pieces.push(Piece::Mistake(
+                "`{{` is not closed: write an insertion as `{{ name }}`, or put literal braces in `code`".into(),
+            ));
+            return pieces;
+        };
         let name = rest[start + 2..start + 2 + len].trim();
-        pieces.push(Piece::Insert(Insertion::parse(name)?, name));
+        pieces.push(match Insertion::parse(name) {
+            Ok(ins) => Piece::Insert(ins, name),
+            Err(message) => Piece::Mistake(message),
+        });
         rest = &rest[start + 2 + len + 2..];
     }
     if !rest.is_empty() {
         pieces.push(Piece::Text(rest));
     }
-    Ok(pieces)
+    pieces
 }
 
 /// Turns a heading's text into an id: lowercase words joined by hyphens.
@@ -278,10 +297,13 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
+/// The mistake of inserting a contact that site.yaml does not give.
+pub const NO_CONTACT: &str = "`{{ contact }}` inserts the project's contact, but site.yaml has none: add `contact: EMAIL` to site.yaml";
+
 /// What the markdown needs from outside: insertions' HTML and internal links' targets.
 pub trait Resolver {
-    /// The HTML an insertion stands for.
-    fn insert(&mut self, insertion: Insertion) -> String;
+    /// The HTML an insertion stands for, or why the site cannot fill it.
+    fn insert(&mut self, insertion: Insertion) -> Result<String, String>;
     /// The href of an internal link `@/PATH` (given without `@/`), or what is wrong with it.
     fn link(&mut self, path: &str) -> Result<String, String>;
 }
@@ -401,7 +423,10 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
             {
                 match Insertion::parse(name.trim()) {
                     Ok(ins) if ins.is_block() => {
-                        out.push(Event::Html(CowStr::from(resolver.insert(ins))));
+                        match resolver.insert(ins) {
+                            Ok(html) => out.push(Event::Html(CowStr::from(html))),
+                            Err(message) => errors.push(SyntaxError { line, message }),
+                        }
                         i += 3;
                         continue;
                     }
@@ -415,23 +440,24 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
             }
         }
         match event {
-            Event::Text(t) if !in_code && t.contains("{{") => match split_insertions(t) {
-                Ok(pieces) => {
-                    for piece in pieces {
-                        match piece {
-                            Piece::Text(s) => out.push(Event::Text(CowStr::from(s.to_string()))),
-                            Piece::Insert(ins, name) if ins.is_block() => errors.push(SyntaxError {
-                                line,
-                                message: format!(
-                                    "`{{{{ {name} }}}}` inserts a table or list: put it on a line of its own, with blank lines around it"
-                                ),
-                            }),
-                            Piece::Insert(ins, _) => out.push(Event::Html(CowStr::from(resolver.insert(ins)))),
-                        }
+            Event::Text(t) if !in_code && t.contains("{{") => {
+                for piece in split_insertions(t) {
+                    match piece {
+                        Piece::Text(s) => out.push(Event::Text(CowStr::from(s.to_string()))),
+                        Piece::Insert(ins, name) if ins.is_block() => errors.push(SyntaxError {
+                            line,
+                            message: format!(
+                                "`{{{{ {name} }}}}` inserts a table or list: put it on a line of its own, with blank lines around it"
+                            ),
+                        }),
+                        Piece::Insert(ins, _) => match resolver.insert(ins) {
+                            Ok(html) => out.push(Event::Html(CowStr::from(html))),
+                            Err(message) => errors.push(SyntaxError { line, message }),
+                        },
+                        Piece::Mistake(message) => errors.push(SyntaxError { line, message }),
                     }
                 }
-                Err(message) => errors.push(SyntaxError { line, message }),
-            },
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -507,13 +533,14 @@ mod tests {
     struct Fake;
 
     impl Resolver for Fake {
-        fn insert(&mut self, ins: Insertion) -> String {
-            match ins {
+        fn insert(&mut self, ins: Insertion) -> Result<String, String> {
+            Ok(match ins {
                 Insertion::Tranches => "<table></table>".into(),
                 Insertion::Count(Count::Moving) => "42".into(),
                 Insertion::Deadline => "14 April 2022".into(),
+                Insertion::Contact => return Err("no contact".into()),
                 other => format!("[{other:?}]"),
-            }
+            })
         }
 
         fn link(&mut self, path: &str) -> Result<String, String> {
@@ -633,6 +660,7 @@ mod tests {
             ("::: onyl x\n", 1, "is not a passage"),
             ("::: only a\n::: only b\n:::\n", 2, "cannot be nested"),
             ("x\n::: only a\ny\n", 2, "never closed"),
+            ("> ::: only a\n> y\n> :::\n", 1, "inside a `>` quote"),
         ];
         for (body, line, needle) in cases {
             let errs = passages(body, 1).unwrap_err();
@@ -664,6 +692,7 @@ mod tests {
             ("see {{ tranches }} here\n", 1, "line of its own"),
             ("a\n\n\n{{ count moving\n", 4, "not closed"),
             ("{{ bogus }}\n", 1, "unknown insertion"),
+            ("Ask {{ contact }}.\n", 1, "no contact"),
         ];
         for (text, line, needle) in cases {
             let errs = render(text).unwrap_err();
@@ -674,6 +703,18 @@ mod tests {
                 errs[0].message
             );
         }
+    }
+
+    #[test]
+    fn every_mistake_on_a_line_is_reported() {
+        let errs =
+            render("See {{ cannot-move }} below, by {{ DEADLINE }} and {{ count people }}.\n")
+                .unwrap_err();
+        let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("line of its own") && messages[1].contains("unknown insertion")
+        );
     }
 
     #[test]

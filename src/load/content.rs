@@ -55,7 +55,7 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
         f
     }));
     let fm = fm?;
-    let Some(title) = fm.title else {
+    let Some(title) = fm.title.filter(|t| !t.trim().is_empty()) else {
         problems.push(Finding::invalid(
             "missing key",
             file,
@@ -71,6 +71,15 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             file,
             None,
             format!("`{relative}` cannot be a page address: rename the file with lowercase letters, digits and hyphens, like `desk-phones.md`"),
+        ));
+        return None;
+    }
+    if fm.audiences.as_ref().is_some_and(|list| list.is_empty()) {
+        problems.push(Finding::invalid(
+            "bad value",
+            file,
+            Some(1),
+            "`audiences: []` shows the page to no one: name its audiences, or remove `audiences` to show it to everyone (or set `draft: true`)",
         ));
         return None;
     }

@@ -153,6 +153,24 @@ impl Values<'_> {
         value
     }
 
+    /// A required text: blank counts as missing.
+    pub fn required_text(
+        &mut self,
+        value: Option<String>,
+        line: Option<u32>,
+        key: &str,
+        what: &str,
+        example: &str,
+    ) -> Option<String> {
+        self.required(
+            value.filter(|t| !t.trim().is_empty()),
+            line,
+            key,
+            what,
+            example,
+        )
+    }
+
     pub fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<NaiveDate> {
         let parsed = parse_date(&value.value);
         if parsed.is_none() {
@@ -265,18 +283,26 @@ fn parse_or_report<T: serde::de::DeserializeOwned>(
     value
 }
 
-pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site> {
-    let raw: RawSite = parse_or_report(file, text, "site.yaml", problems)?;
+pub fn site(
+    file: &str,
+    text: &str,
+    problems: &mut Vec<Finding>,
+    complete: &mut super::Complete,
+) -> Option<Site> {
+    let Some(raw) = parse_or_report::<RawSite>(file, text, "site.yaml", problems) else {
+        complete.audiences = false;
+        return None;
+    };
     let mut v = Values { file, problems };
     let top = Some(1);
-    let title = v.required(
+    let title = v.required_text(
         raw.title,
         top,
         "title",
         "site.yaml",
         "title: Moving to Telephony over Teams",
     );
-    let organisation = v.required(
+    let organisation = v.required_text(
         raw.organisation,
         top,
         "organisation",
@@ -302,7 +328,7 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
         None => "default".to_string(),
     };
     let raw_audiences = v.required(
-        raw.audiences,
+        raw.audiences.filter(|list| !list.is_empty()),
         top,
         "audiences",
         "site.yaml",
@@ -320,7 +346,7 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
                 "id: coordinators",
             )
             .and_then(|id| v.id(id, "id"));
-        let title = v.required(
+        let title = v.required_text(
             a.value.title.clone(),
             line,
             "title",
@@ -328,6 +354,7 @@ pub fn site(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Site>
             "title: Telephone coordinators",
         );
         let (Some(id), Some(title)) = (id, title) else {
+            complete.audiences = false;
             continue;
         };
         if audiences.iter().any(|seen| seen.id == id) {
@@ -503,7 +530,7 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
     let mut out = Vec::new();
     for e in &raw {
         let line = line_of(e);
-        let title = v.required(
+        let title = v.required_text(
             e.value.title.clone(),
             line,
             "title",
@@ -552,10 +579,20 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
     out
 }
 
-pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Unit> {
-    let raw: RawUnit = parse_or_report(file, text, "the unit file", problems)?;
+pub fn unit(
+    id: &str,
+    file: &str,
+    text: &str,
+    problems: &mut Vec<Finding>,
+    complete: &mut super::Complete,
+) -> Option<Unit> {
+    let Some(raw) = parse_or_report::<RawUnit>(file, text, "the unit file", problems) else {
+        // Its extensions are unknown, so references to them cannot be judged.
+        complete.extensions = false;
+        return None;
+    };
     let mut v = Values { file, problems };
-    let name = v.required(
+    let name = v.required_text(
         raw.name,
         Some(1),
         "name",
@@ -572,7 +609,7 @@ pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Op
         ));
     }
     let coordinator = raw.coordinator.and_then(|c| {
-        let name = v.required(
+        let name = v.required_text(
             c.name,
             Some(1),
             "name",
@@ -585,7 +622,10 @@ pub fn unit(id: &str, file: &str, text: &str, problems: &mut Vec<Finding>) -> Op
         })
     });
     let responded = raw.responded.as_ref().and_then(|d| v.date(d, "responded"));
-    let lines = raw.lines.iter().filter_map(|l| line(&mut v, l)).collect();
+    let lines: Vec<Line> = raw.lines.iter().filter_map(|l| line(&mut v, l)).collect();
+    if lines.len() < raw.lines.len() {
+        complete.extensions = false;
+    }
     let groups = raw.groups.iter().filter_map(|g| group(&mut v, g)).collect();
     Some(Unit {
         id: id.to_string(),
@@ -728,7 +768,14 @@ mod tests {
     fn every_bad_value_in_a_file_is_reported() {
         let yaml = "name: X\ncohort: Dept\nlines:\n  - ext: 7a\n  - ext: \"70001\"\n    decision: maybe\n    uses: [fax]\n    requested: 2022-13-01\n";
         let mut problems = Vec::new();
-        unit("x", "data/units/x.yaml", yaml, &mut problems);
+        let mut complete = super::super::Complete {
+            site: true,
+            tranches: true,
+            audiences: true,
+            extensions: true,
+        };
+        unit("x", "data/units/x.yaml", yaml, &mut problems, &mut complete);
+        assert!(!complete.extensions, "a line's extension could not be read");
         let lines: Vec<_> = problems.iter().map(|p| p.line.unwrap()).collect();
         assert_eq!(lines, vec![2, 4, 7, 6, 8]);
     }

@@ -20,6 +20,20 @@ pub use data::{is_id, parse_date};
 use crate::finding::Finding;
 use crate::model::Model;
 
+/// Which parts of the data loaded whole. Checks that refer into a part that did not are
+/// skipped: they would only repeat its problems, pointing elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Complete {
+    /// tranches.yaml read without a problem.
+    pub tranches: bool,
+    /// site.yaml read without a problem.
+    pub site: bool,
+    /// Every audience of site.yaml read.
+    pub audiences: bool,
+    /// Every line's extension read.
+    pub extensions: bool,
+}
+
 /// A loaded site root: the model and the invalid-data problems found on the way.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -36,12 +50,28 @@ pub fn load(root: &Path) -> Result<Loaded> {
             root.display()
         );
     }
+    if !root.join("data").is_dir() {
+        bail!(
+            "{} has no data/ folder, so it is not a cutover site: pass --root DIR, or start one with `cutover new DIR`",
+            root.display()
+        );
+    }
     let mut problems = Vec::new();
     let mut model = Model::default();
+    let mut complete = Complete {
+        site: true,
+        tranches: true,
+        audiences: true,
+        extensions: true,
+    };
 
     let site_file = "data/site.yaml";
     match read_optional(root, site_file)? {
-        Some(text) => model.site = data::site(site_file, &text, &mut problems),
+        Some(text) => {
+            let before = problems.len();
+            model.site = data::site(site_file, &text, &mut problems, &mut complete);
+            complete.site = problems.len() == before;
+        }
         None => problems.push(Finding::invalid(
             "missing file",
             site_file,
@@ -49,16 +79,16 @@ pub fn load(root: &Path) -> Result<Loaded> {
             "there is no data/site.yaml: create it with the site's title, organisation, response_deadline and audiences (`cutover new DIR` writes an example)",
         )),
     }
-    // Without tranches, checks against them would only echo that one problem.
-    let mut tranches_ok = true;
     let tranches_file = "data/tranches.yaml";
     match read_optional(root, tranches_file)? {
-        Some(text) => match data::tranches(tranches_file, &text, &mut problems) {
-            Some(tranches) => model.tranches = tranches,
-            None => tranches_ok = false,
-        },
+        Some(text) => {
+            let before = problems.len();
+            model.tranches =
+                data::tranches(tranches_file, &text, &mut problems).unwrap_or_default();
+            complete.tranches = problems.len() == before;
+        }
         None => {
-            tranches_ok = false;
+            complete.tranches = false;
             problems.push(Finding::invalid(
             "missing file",
             tranches_file,
@@ -87,7 +117,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
             ));
             continue;
         }
-        if let Some(unit) = data::unit(stem, &file, &text, &mut problems) {
+        if let Some(unit) = data::unit(stem, &file, &text, &mut problems, &mut complete) {
             model.units.push(unit);
         }
     }
@@ -100,7 +130,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
         }
     }
 
-    validate::model(&mut model, tranches_ok, &mut problems);
+    validate::model(&mut model, &complete, &mut problems);
     Ok(Loaded { model, problems })
 }
 

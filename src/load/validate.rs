@@ -5,21 +5,29 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use super::Complete;
 use crate::finding::Finding;
 use crate::markup::{self, Resolver};
-use crate::model::{Audience, GroupKind, Model, Page};
+use crate::model::{Audience, GroupKind, Model, Page, Site};
 
-/// `tranches_ok`: tranches.yaml was read; if not, nothing is checked against it.
-pub fn model(model: &mut Model, tranches_ok: bool, problems: &mut Vec<Finding>) {
-    extensions_and_groups(model, problems);
-    if tranches_ok {
+/// Checks what `complete` says loaded whole; a reference into a part that did not would
+/// only echo that part's own problems, so it is not reported.
+pub fn model(model: &mut Model, complete: &Complete, problems: &mut Vec<Finding>) {
+    extensions_and_groups(model, complete.extensions, problems);
+    if complete.tranches {
         cohorts_and_tranches(model, problems);
     }
-    audiences(model, problems);
-    pages(model, problems);
+    if complete.audiences {
+        audiences(model, problems);
+    }
+    pages(model, complete, problems);
 }
 
-fn extensions_and_groups(model: &mut Model, problems: &mut Vec<Finding>) {
+fn extensions_and_groups(
+    model: &mut Model,
+    extensions_complete: bool,
+    problems: &mut Vec<Finding>,
+) {
     let mut exts: HashMap<String, (String, u32)> = HashMap::new();
     for unit in &mut model.units {
         unit.lines.retain(|line| match exts.get(&line.ext) {
@@ -67,7 +75,7 @@ fn extensions_and_groups(model: &mut Model, problems: &mut Vec<Finding>) {
                 let known = exts.contains_key(m);
                 if known {
                     kept_lines.push(line);
-                } else {
+                } else if extensions_complete {
                     problems.push(Finding::invalid(
                         "unknown extension in group",
                         &file,
@@ -211,13 +219,7 @@ fn audiences(model: &mut Model, problems: &mut Vec<Finding>) {
 
 /// Every page's body must render: its passages close and name known audiences, and its
 /// insertions exist. Two pages may not share an address.
-fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
-    let audiences: &[Audience] = model
-        .site
-        .as_ref()
-        .map(|s| s.audiences.as_slice())
-        .unwrap_or(&[]);
-    let known: Vec<String> = audiences.iter().map(|a| a.id.clone()).collect();
+fn pages(model: &mut Model, complete: &Complete, problems: &mut Vec<Finding>) {
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for page in &model.pages {
         if let Some(other) = slugs.insert(&page.slug, &page.file) {
@@ -239,8 +241,11 @@ fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
                 "pages under content/units/ would collide with the unit checklists: move the page elsewhere",
             ));
         }
-        if model.site.is_some() {
-            body(page, &model.pages, audiences, &known, problems);
+        // Drafts are not built, so they cannot break a build.
+        if let Some(site) = &model.site
+            && !page.draft
+        {
+            body(page, &model.pages, site, complete, problems);
         }
     }
 }
@@ -249,11 +254,15 @@ fn pages(model: &mut Model, problems: &mut Vec<Finding>) {
 struct Checker<'a> {
     pages: &'a [Page],
     audience: &'a Audience,
+    has_contact: bool,
 }
 
 impl Resolver for Checker<'_> {
-    fn insert(&mut self, _: markup::Insertion) -> String {
-        String::new()
+    fn insert(&mut self, insertion: markup::Insertion) -> Result<String, String> {
+        match insertion {
+            markup::Insertion::Contact if !self.has_contact => Err(markup::NO_CONTACT.to_string()),
+            _ => Ok(String::new()),
+        }
     }
 
     fn link(&mut self, path: &str) -> Result<String, String> {
@@ -261,22 +270,25 @@ impl Resolver for Checker<'_> {
     }
 }
 
+/// Only what loaded whole is checked against: an unknown audience or a missing contact
+/// may be an echo of a mistake in site.yaml.
 fn body(
     page: &Page,
     pages: &[Page],
-    audiences: &[Audience],
-    known: &[String],
+    site: &Site,
+    complete: &Complete,
     problems: &mut Vec<Finding>,
 ) {
+    let known: Vec<String> = site.audiences.iter().map(|a| a.id.clone()).collect();
     let at = |line: u32| page.body_line + line - 1;
     let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
     match markup::passages(&page.body, page.body_line) {
         Err(errors) => found.extend(errors.into_iter().map(|e| (e.line, e.message))),
         Ok(passages) => {
-            for p in &passages {
+            for p in passages.iter().filter(|_| complete.audiences) {
                 for id in p.audiences.iter().filter(|id| !known.contains(id)) {
                     problems.push(unknown_audience(
-                        known,
+                        &known,
                         &page.file,
                         at(p.open as u32 + 1),
                         id,
@@ -285,9 +297,15 @@ fn body(
                 }
             }
             // Each audience's view is checked, since links may be right for one and not another.
-            for audience in audiences.iter().filter(|a| page.is_for(&a.id)) {
+            for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
                 let text = markup::for_audience(&page.body, &passages, &audience.id);
-                if let Err(errors) = markup::to_html(&text, &mut Checker { pages, audience }) {
+                let has_contact = site.contact.is_some() || !complete.site;
+                let mut checker = Checker {
+                    pages,
+                    audience,
+                    has_contact,
+                };
+                if let Err(errors) = markup::to_html(&text, &mut checker) {
                     found.extend(errors.into_iter().map(|e| (e.line, e.message)));
                 }
             }

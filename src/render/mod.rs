@@ -89,11 +89,14 @@ struct PageResolver<'a> {
 }
 
 impl Resolver for PageResolver<'_> {
-    fn insert(&mut self, ins: Insertion) -> String {
-        insertion(ins, self.data, self.theme).unwrap_or_else(|e| {
+    fn insert(&mut self, ins: Insertion) -> Result<String, String> {
+        if ins == Insertion::Contact && self.data.contact.is_none() {
+            return Err(markup::NO_CONTACT.to_string());
+        }
+        Ok(insertion(ins, self.data, self.theme).unwrap_or_else(|e| {
             self.failure.get_or_insert(e);
             String::new()
-        })
+        }))
     }
 
     fn link(&mut self, path: &str) -> Result<String, String> {
@@ -186,12 +189,9 @@ fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String,
             data.counts.get(key).copied().unwrap_or(0).to_string()
         }
         Insertion::Deadline => escape(&data.deadline),
-        Insertion::Contact => match &data.contact {
-            Some(email) => {
-                let e = escape(email);
-                format!("<a href=\"mailto:{e}\">{e}</a>")
-            }
-            None => String::new(),
-        },
+        Insertion::Contact => {
+            let e = escape(data.contact.as_deref().unwrap_or_default());
+            format!("<a href=\"mailto:{e}\">{e}</a>")
+        }
     })
 }

@@ -246,3 +246,48 @@ fn bundled_data_shows_every_rule() {
     assert!(!rules.contains(&"invalid-data"), "{rules:?}");
     assert!(report["summary"]["units"].as_u64().unwrap() >= 15);
 }
+
+/// A line with an invalid value gets no rule findings: they would read the bad value as
+/// missing and give wrong advice ("add a decision" for `decision: maybe`).
+#[test]
+fn invalid_values_do_not_echo_as_rule_findings() {
+    let site = crate::site_copy("small");
+    let physics = site.path().join("data/units/physics.yaml");
+    let text = std::fs::read_to_string(&physics).unwrap();
+    std::fs::write(
+        &physics,
+        text.replace("    decision: stay\n", "    decision: maybe\n"),
+    )
+    .unwrap();
+    let out = cutover(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "invalid-data" && f["line"] == 21)
+    );
+    let about = |ext: &str| {
+        findings
+            .iter()
+            .filter(|f| {
+                f["rule"] != "invalid-data"
+                    && f["exts"]
+                        .as_array()
+                        .is_some_and(|e| e.iter().any(|x| x == ext))
+            })
+            .count()
+    };
+    assert_eq!(about("71002"), 0, "{findings:#?}");
+    // Other lines keep theirs.
+    assert!(about("71003") > 0);
+}

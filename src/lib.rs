@@ -163,7 +163,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let statics = theme.static_files(&options.root)?;
     write::swap_in(&options.out, &files, &statics, &plan.static_targets())?;
     Ok(Built {
-        files: files.len(),
+        files: files.len() + statics.len() * plan.static_targets().len(),
         audiences: plan.audiences.len(),
         findings: checked.analysis.findings.len(),
         millis: start.elapsed().as_millis(),

@@ -53,13 +53,16 @@ fn run(command: Command) -> anyhow::Result<u8> {
                 out: out.clone(),
                 today: day.unwrap_or_else(today),
             })?;
+            let findings = match built.findings {
+                0 => "no findings".to_string(),
+                n => format!("{n} findings on the checklists; `cutover check` lists them"),
+            };
             eprintln!(
-                "built {} files for {} audiences into {} in {} ms ({} findings; run `cutover check` to see them)",
+                "built {} files for {} audiences into {} in {} ms ({findings})",
                 built.files,
                 built.audiences,
                 out.display(),
                 built.millis,
-                built.findings
             );
             Ok(0)
         }
@@ -83,7 +86,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
             })
         }
         Command::New { dir } => {
-            cutover::skeleton::write(&dir)?;
+            cutover::skeleton::write(&dir, today())?;
             eprintln!(
                 "wrote a new site in {}: `cutover build --root {}` builds it",
                 dir.display(),

@@ -267,6 +267,44 @@ fn split_insertions(text: &str) -> Vec<Piece<'_>> {
     pieces
 }
 
+/// HTML-escapes text from the data.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message as HTML: escaped, with its `backticked` parts as code.
+pub fn code_spans(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    // An odd number of backticks leaves the last one unpaired, and so plain text.
+    let unpaired = parts.len().is_multiple_of(2);
+    let mut html = String::with_capacity(message.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        let after_unpaired = unpaired && i == parts.len() - 1;
+        if i % 2 == 1 && !after_unpaired {
+            html.push_str("<code>");
+            html.push_str(&escape(part));
+            html.push_str("</code>");
+        } else {
+            if after_unpaired {
+                html.push('`');
+            }
+            html.push_str(&escape(part));
+        }
+    }
+    html
+}
+
 /// Turns a heading's text into an id: lowercase words joined by hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
@@ -703,6 +741,16 @@ mod tests {
                 errs[0].message
             );
         }
+    }
+
+    #[test]
+    fn messages_as_html() {
+        assert_eq!(
+            code_spans("add `decision: move` <now>"),
+            "add <code>decision: move</code> &lt;now&gt;"
+        );
+        assert_eq!(code_spans("plain"), "plain");
+        assert_eq!(code_spans("a `b` c ` d"), "a <code>b</code> c ` d");
     }
 
     #[test]

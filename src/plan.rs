@@ -227,15 +227,18 @@ pub struct GroupRow {
     pub id: String,
     pub kind: &'static str,
     pub members: Vec<String>,
-    pub holds: bool,
-    pub verdict: String,
+    /// yes, no or not-yet.
+    pub holds: &'static str,
+    /// Escaped, with its `code` marked up.
+    pub verdict_html: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct FindingRow {
     pub severity: &'static str,
     pub rule: &'static str,
-    pub message: String,
+    /// Escaped, with its `code` marked up.
+    pub message_html: String,
     pub location: String,
 }
 
@@ -1000,34 +1003,60 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
                     format!("{ext} ({status})")
                 })
                 .collect();
-            let (holds, verdict) = match (g.kind, problems.first()) {
-                (GroupKind::Pickup, Some(_)) => {
-                    (false, "Members who move leave the pickup group".to_string())
+            let rule_of = |rule: &str| problems.iter().find(|f| f.rule == rule);
+            let placed = groups::members(index, g)
+                .iter()
+                .find_map(|m| analysis.placed_of(*m));
+            let (holds, verdict) = if g.kind == GroupKind::Pickup {
+                match problems.first() {
+                    Some(_) => ("no", "Members who move leave the pickup group.".to_string()),
+                    None => (
+                        "yes",
+                        "No member moves: the pickup group stays as it is.".to_string(),
+                    ),
                 }
-                (GroupKind::Pickup, None) => (
-                    true,
-                    "No member moves: the pickup group stays as it is".to_string(),
-                ),
-                (_, Some(f)) => (false, f.message.clone()),
-                (_, None) => (true, "Holds together".to_string()),
+            } else if let Some(f) = rule_of("hunt-group-split").or(rule_of("executive-split")) {
+                ("no", f.message.clone())
+            } else if let Some(f) = rule_of("group-undecided") {
+                ("not-yet", f.message.clone())
+            } else if let Some(f) = rule_of("tranche-override-conflict") {
+                (
+                    "yes",
+                    format!(
+                        "It moves together in tranche {}; {}",
+                        placed.unwrap_or_default(),
+                        f.message
+                    ),
+                )
+            } else {
+                match placed {
+                    Some(t) => ("yes", format!("It moves together in tranche {t}.")),
+                    None => ("yes", "It stays together on Chorus.".to_string()),
+                }
             };
             GroupRow {
                 id: g.id.clone(),
                 kind: g.kind.id(),
                 members,
                 holds,
-                verdict,
+                verdict_html: crate::markup::code_spans(&verdict),
             }
         })
         .collect();
 
     // The coordinator's steps.
+    // Every flagged line needs a look: one that cannot move is done when it is not
+    // marked to move, the others when they have a decision.
     let review: Vec<usize> = (0..unit.lines.len())
-        .filter(|&l| unit.lines[l].ms_teams && st(l) != Status::Blocked)
+        .filter(|&l| unit.lines[l].ms_teams)
         .collect();
+    let cannot = review.iter().filter(|&&l| st(l) == Status::Blocked).count();
     let decided = |ls: &[usize]| {
         ls.iter()
-            .filter(|&&l| unit.lines[l].decision.is_some())
+            .filter(|&&l| match st(l) {
+                Status::Blocked => unit.lines[l].decision != Some(Decision::Move),
+                _ => unit.lines[l].decision.is_some(),
+            })
             .count()
     };
     let losing: Vec<usize> = (0..unit.lines.len())
@@ -1057,10 +1086,13 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     let (s, label) = progress(review.len(), decided(&review));
     steps.push(task(
         "Review the lines flagged in the MS Teams column".into(),
-        format!(
-            "{} line(s) flagged; check with each person whether they want to move.",
-            review.len()
-        ),
+        match cannot {
+            0 => format!("{} line(s) flagged; check with each person whether they want to move.", review.len()),
+            n => format!(
+                "{} line(s) flagged, {n} of which cannot move and stay on Chorus; check with each person and tell those who cannot move.",
+                review.len()
+            ),
+        },
         s,
         label,
     ));
@@ -1147,7 +1179,7 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .map(|f| FindingRow {
                 severity: f.severity.as_str(),
                 rule: f.rule,
-                message: f.message.clone(),
+                message_html: crate::markup::code_spans(&f.message),
                 location: crate::report::location(f),
             })
             .collect(),
@@ -1162,8 +1194,8 @@ fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
             let date = |i: usize| l.iso_dates.get(i).cloned().unwrap_or_default();
             CsvRow {
                 ext: l.ext.clone(),
-                holder: l.holder.clone(),
-                email: l.email.clone(),
+                holder: cell(&l.holder),
+                email: cell(&l.email),
                 ms_teams: l.flags.contains(&"MS Teams"),
                 flags: l.flags.join("; "),
                 uses: l.uses.join("; "),
@@ -1180,10 +1212,46 @@ fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
         .collect()
 }
 
+/// Text from the data as a spreadsheet cell: one starting with `=`, `+`, `-` or `@` would
+/// be run as a formula, so it is kept as text with a leading apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn decision_str(d: Option<Decision>) -> &'static str {
     match d {
         Some(Decision::Move) => "move",
         Some(Decision::Stay) => "stay",
         None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_cells_never_run_as_formulas() {
+        for (text, want) in [
+            ("Ada", "Ada"),
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+44", "'+44"),
+            ("@a", "'@a"),
+            ("", ""),
+        ] {
+            assert_eq!(cell(text), want);
+        }
+    }
+
+    #[test]
+    fn task_progress() {
+        assert_eq!(progress(0, 0).0, "not-needed");
+        assert_eq!(progress(3, 3).0, "completed");
+        assert_eq!(progress(3, 0).0, "not-started");
+        assert_eq!(progress(3, 1), ("in-progress", "1 of 3 done".to_string()));
     }
 }

@@ -145,14 +145,6 @@ fn template_problem(theme: &Theme, page: &HtmlPage, err: &dyn std::error::Error)
     )
 }
 
-/// HTML-escapes text from the data.
-pub fn escape(text: &str) -> String {
-    let mut buf = Vec::with_capacity(text.len());
-    // Writing into a Vec cannot fail.
-    let _ = tera::escape_html(text, &mut buf);
-    String::from_utf8(buf).unwrap_or_default()
-}
-
 fn partial<T: serde::Serialize>(
     theme: &Theme,
     name: &str,
@@ -188,9 +180,9 @@ fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String,
             };
             data.counts.get(key).copied().unwrap_or(0).to_string()
         }
-        Insertion::Deadline => escape(&data.deadline),
+        Insertion::Deadline => markup::escape(&data.deadline),
         Insertion::Contact => {
-            let e = escape(data.contact.as_deref().unwrap_or_default());
+            let e = markup::escape(data.contact.as_deref().unwrap_or_default());
             format!("<a href=\"mailto:{e}\">{e}</a>")
         }
     })

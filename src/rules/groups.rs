@@ -36,6 +36,15 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
             let count =
                 |want: &[Status]| members.iter().filter(|m| want.contains(&status(m))).count();
             let moving = count(&[Status::Moving]);
+            // The members with one of these statuses, as `70123, 70124`.
+            let exts = |want: &[Status]| {
+                members
+                    .iter()
+                    .filter(|m| want.contains(&status(m)))
+                    .map(|m| index.line(*m).ext.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let id = &group.id;
             match group.kind {
                 GroupKind::Pickup => {
@@ -57,16 +66,18 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                         GroupKind::Hunt => ("hunt-group-split", "hunt group"),
                         _ => ("executive-split", "executive group"),
                     };
-                    let apart = count(&[Status::Staying, Status::Blocked]);
-                    if moving > 0 && apart > 0 {
+                    let apart = exts(&[Status::Staying, Status::Blocked]);
+                    if moving > 0 && !apart.is_empty() {
                         out.push(group_finding(unit, group, split_rule, Severity::Error, format!(
-                            "{what} `{id}` is split: {moving} member(s) move and {apart} stay or cannot move; the whole group moves or stays, so align the decisions"
+                            "{what} `{id}` is split (moving: {}; staying or unable to move: {apart}): the whole group moves or stays, so align the decisions",
+                            exts(&[Status::Moving])
                         )));
                     }
-                    let undecided = count(&[Status::Undecided]);
-                    if moving > 0 && undecided > 0 {
+                    let undecided = exts(&[Status::Undecided]);
+                    if moving > 0 && !undecided.is_empty() {
                         out.push(group_finding(unit, group, "group-undecided", Severity::Warning, format!(
-                            "{what} `{id}` has {moving} member(s) moving and {undecided} undecided: decide the rest, the group moves as one"
+                            "{what} `{id}` is partly undecided (moving: {}; undecided: {undecided}): decide the rest, the group moves as one",
+                            exts(&[Status::Moving])
                         )));
                     }
                     if group.kind == GroupKind::Executive

@@ -92,7 +92,7 @@ pub fn place(
 
     // Rule 2: hunt and executive groups, joined through shared members.
     let mut components = Components((0..ids.len()).collect());
-    let mut group_of: HashMap<usize, &str> = HashMap::new();
+    let mut group_of: HashMap<usize, Vec<&str>> = HashMap::new();
     for unit in &model.units {
         for group in unit.groups.iter().filter(|g| g.kind.moves_together()) {
             let members: Vec<usize> = groups::members(index, group)
@@ -100,7 +100,7 @@ pub fn place(
                 .map(|m| position[m])
                 .collect();
             for &m in &members {
-                group_of.entry(m).or_insert(&group.id);
+                group_of.entry(m).or_default().push(&group.id);
             }
             for pair in members.windows(2) {
                 components.union(pair[0], pair[1]);
@@ -108,13 +108,14 @@ pub fn place(
         }
     }
     let order = |i: usize| (tranches[i].date, tranches[i].number);
-    let mut latest: HashMap<usize, usize> = HashMap::new();
+    // Per group component: its latest tranche, and the first line that takes it there.
+    let mut latest: HashMap<usize, (usize, usize)> = HashMap::new();
     for (pos, own) in own.iter().enumerate() {
         if let Some((t, _)) = own {
             let root = components.find(pos);
-            let entry = latest.entry(root).or_insert(*t);
-            if order(*t) > order(*entry) {
-                *entry = *t;
+            let entry = latest.entry(root).or_insert((*t, pos));
+            if order(*t) > order(entry.0) {
+                *entry = (*t, pos);
             }
         }
     }
@@ -128,7 +129,7 @@ pub fn place(
         let Some((own_t, reason)) = own[pos] else {
             continue;
         };
-        let target = latest[&components.find(pos)];
+        let (target, leader) = latest[&components.find(pos)];
         let (unit, line) = (index.unit(*id), index.line(*id));
         placed[id.0][id.1] = Some(tranches[target].number);
         let finding = |rule, severity, message| {
@@ -136,20 +137,29 @@ pub fn place(
                 .unit(&unit.id)
                 .exts([&line.ext])
                 .tranche(tranches[target].number);
-            match group_of.get(&pos) {
+            match group_of.get(&pos).and_then(|g| g.first()) {
                 Some(g) => f.group(g),
                 None => f,
             }
         };
-        let group = group_of.get(&pos).copied().unwrap_or("");
+        let groups = group_of
+            .get(&pos)
+            .map(|g| {
+                g.iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        let leader_ext = &index.line(ids[leader]).ext;
         if target != own_t && reason == Reason::Manual {
             out.push(finding("tranche-override-conflict", Severity::Error, format!(
-                "extension {} has `tranche: {}`, but its group `{group}` moves together in tranche {}: remove the manual tranche, or place the whole group",
+                "extension {} has `tranche: {}`, but its group ({groups}) moves together in tranche {}, with {leader_ext}: remove the manual tranche, or place the whole group",
                 line.ext, tranches[own_t].number, tranches[target].number
             )));
         } else if target != own_t {
             out.push(finding("group-tranche-aligned", Severity::Info, format!(
-                "extension {} moves in tranche {} instead of {} so that group `{group}` moves together",
+                "extension {} moves in tranche {} instead of {}, with {leader_ext}, so that its group ({groups}) moves together",
                 line.ext, tranches[target].number, tranches[own_t].number
             )));
         }
@@ -195,7 +205,7 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
     for (t, load) in tranches.iter().zip(&loads) {
         let over = |what: String, count: u32, cap: u32| {
             Finding::new("tranche-over-capacity", Severity::Error, "data/tranches.yaml", Some(t.line), format!(
-                "tranche {} has {count} {what} placed for {cap} places: raise its capacity or move {} line(s) to another tranche",
+                "tranche {} has {count} {what} placed for {cap} place(s): raise its capacity or move {} line(s) to another tranche",
                 t.number,
                 count - cap
             ))

@@ -105,16 +105,32 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
             "`capacity` must be a whole number (all lines) or a map of cohort to number, like {college: 250}".to_string(),
         );
     }
+    let expected = match message {
+        m if m.starts_with("invalid u") => Some("a whole number, 0 or more"),
+        m if m.starts_with("invalid i") => Some("a whole number"),
+        m if m.starts_with("invalid f") => Some("a number"),
+        m if m.starts_with("expected sequence") => {
+            Some("a list, like `[a, b]` or one `- item` a line")
+        }
+        m if m.starts_with("expected mapping") => Some("keys and values, like `{college: 250}`"),
+        m if m.starts_with("expected string") || m.starts_with("expected scalar") => {
+            Some("a single value, not a list or map")
+        }
+        _ => None,
+    };
+    if let Some(expected) = expected {
+        return (
+            "bad value",
+            format!("{written}is not {expected}: correct the value"),
+        );
+    }
     if message.starts_with("invalid boolean") {
         return (
             "bad value",
             format!("{written}is not true or false: write `true` or `false`"),
         );
     }
-    if message.starts_with("invalid type")
-        || message.starts_with("invalid value")
-        || message.starts_with("expected ")
-    {
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
         return (
             "bad value",
             format!("{written}{message} in {what}: correct the value"),
@@ -155,6 +171,8 @@ mod tests {
         name: String,
         #[serde(default)]
         flag: bool,
+        #[serde(default)]
+        count: u32,
     }
 
     #[derive(Debug, Deserialize)]
@@ -194,7 +212,13 @@ mod tests {
                 2,
                 "`flag: maybe` is not true or false",
             ),
-            ("name: [1, 2]\n", "bad value", 1, "correct the value"),
+            ("name: [1, 2]\n", "bad value", 1, "is not a single value"),
+            (
+                "name: a\ncount: -2\n",
+                "bad value",
+                2,
+                "`count: -2` is not a whole number, 0 or more",
+            ),
             ("name: a\n  bad: indent\n", "YAML syntax", 2, "YAML syntax"),
             ("name: a\nname: b\n", "YAML syntax", 2, "written twice"),
         ];

@@ -382,8 +382,9 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         }
         _ => false,
     };
+    let page = pages.iter().find(|p| p.slug == slug && !p.draft);
     if !generated {
-        match pages.iter().find(|p| p.slug == slug && !p.draft) {
+        match page {
             None => {
                 return Err(format!(
                     "`@/{target}`: there is no page content/{path}: correct the path"
@@ -398,6 +399,26 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
             Some(_) => {}
         }
     }
+    // A heading of a content page, as the audience sees it. The generated pages' own
+    // headings are not known here; an intro's are.
+    if let (Some(id), Some(page)) = (anchor.strip_prefix('#'), page)
+        && page.is_for(&audience.id)
+        && (!generated || slug.is_empty())
+    {
+        let passages = passages(&page.body, page.body_line).unwrap_or_default();
+        let ids = heading_ids(&for_audience(&page.body, &passages, &audience.id));
+        if !ids.iter().any(|known| known == id) {
+            let known = if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            };
+            return Err(format!(
+                "`@/{target}`: that page has no heading `#{id}` for audience `{}` (its anchors: {known}): correct the anchor",
+                audience.id
+            ));
+        }
+    }
     let page = if slug.is_empty() {
         "index.html".to_string()
     } else {
@@ -406,17 +427,13 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
     Ok(format!("{page}{anchor}"))
 }
 
-/// Renders markdown to HTML: tables, heading anchors, insertions and internal links through
-/// `resolver`. The page's title is its only `h1`, so a body that uses `#` headings has all
-/// its headings moved one level down.
-pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<SyntaxError>> {
-    let lines = LineIndex::new(text);
+/// Markdown events with their source offsets, adjacent text merged so that an insertion
+/// is never split across events.
+fn parse(text: &str) -> Vec<(Event<'_>, usize)> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES;
-
-    // Merge adjacent text so an insertion is never split across events.
     let mut events: Vec<(Event, usize)> = Vec::new();
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         if let (Event::Text(more), Some((Event::Text(prev), _))) = (&event, events.last_mut()) {
@@ -425,6 +442,58 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
         }
         events.push((event, range.start));
     }
+    events
+}
+
+/// Gives headings their ids: an explicit `{#id}`, or the text slugified, made unique on
+/// the page with `-1`, `-2`, ...
+#[derive(Default)]
+struct Anchors(Vec<String>);
+
+impl Anchors {
+    /// `events` start just after the heading's start.
+    fn assign(&mut self, explicit: Option<&str>, events: &[(Event, usize)]) -> String {
+        let mut text = String::new();
+        for (e, _) in events {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let base = explicit
+            .map(str::to_string)
+            .unwrap_or_else(|| slugify(&text));
+        let mut unique = base.clone();
+        let mut n = 1;
+        while self.0.contains(&unique) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        self.0.push(unique.clone());
+        unique
+    }
+}
+
+/// The ids the headings of `text` get, as [`to_html`] gives them.
+pub fn heading_ids(text: &str) -> Vec<String> {
+    let events = parse(text);
+    let mut anchors = Anchors::default();
+    let mut ids = Vec::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        if let Event::Start(Tag::Heading { id, .. }) = event {
+            ids.push(anchors.assign(id.as_deref(), &events[i + 1..]));
+        }
+    }
+    ids
+}
+
+/// Renders markdown to HTML: tables, heading anchors, insertions and internal links through
+/// `resolver`. The page's title is its only `h1`, so a body that uses `#` headings has all
+/// its headings moved one level down.
+pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<SyntaxError>> {
+    let lines = LineIndex::new(text);
+    let events = parse(text);
 
     let shift = events.iter().any(|(e, _)| {
         matches!(
@@ -436,7 +505,7 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
         )
     });
     let mut errors = Vec::new();
-    let mut used_ids: Vec<String> = Vec::new();
+    let mut anchors = Anchors::default();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut in_code = false;
     let mut i = 0;
@@ -519,25 +588,7 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
                 classes,
                 attrs,
             }) => {
-                let mut text = String::new();
-                for (e, _) in events[i + 1..].iter() {
-                    match e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                }
-                let base = id
-                    .as_ref()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| slugify(&text));
-                let mut unique = base.clone();
-                let mut n = 1;
-                while used_ids.contains(&unique) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
-                }
-                used_ids.push(unique.clone());
+                let unique = anchors.assign(id.as_deref(), &events[i + 1..]);
                 out.push(Event::Start(Tag::Heading {
                     level: if shift { demote(*level) } else { *level },
                     id: Some(CowStr::from(unique)),
@@ -619,10 +670,11 @@ mod tests {
 
     #[test]
     fn links_resolve_per_audience() {
-        let pages = vec![
-            page("desk-phones", None),
-            page("deciding", Some(vec!["coordinators".into()])),
-        ];
+        let mut desk = page("desk-phones", None);
+        desk.body =
+            "## If you move\n\n::: only coordinators\n## For coordinators\n:::\n## If you stay\n"
+                .into();
+        let pages = vec![desk, page("deciding", Some(vec!["coordinators".into()]))];
         let coordinators = Audience {
             id: "coordinators".into(),
             title: "C".into(),
@@ -635,7 +687,7 @@ mod tests {
             personal_data: false,
             unit_checklists: false,
         };
-        let cases: [(&str, &Audience, Result<&str, &str>); 8] = [
+        let cases: [(&str, &Audience, Result<&str, &str>); 10] = [
             ("desk-phones.md", &staying, Ok("desk-phones/index.html")),
             (
                 "desk-phones.md#if-you-stay",
@@ -648,6 +700,18 @@ mod tests {
             ("units.md", &staying, Err("has no unit checklists")),
             ("deciding.md", &staying, Err("not for audience `staying`")),
             ("nope.md", &staying, Err("there is no page content/nope.md")),
+            (
+                "desk-phones.md#if-you-go",
+                &staying,
+                Err(
+                    "no heading `#if-you-go` for audience `staying` (its anchors: if-you-move, if-you-stay)",
+                ),
+            ),
+            (
+                "desk-phones.md#for-coordinators",
+                &coordinators,
+                Ok("desk-phones/index.html#for-coordinators"),
+            ),
         ];
         for (target, audience, want) in cases {
             match (resolve_link(target, &pages, audience), want) {
@@ -762,6 +826,20 @@ mod tests {
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(
             messages[0].contains("line of its own") && messages[1].contains("unknown insertion")
+        );
+    }
+
+    #[test]
+    fn heading_ids_match_the_rendered_page() {
+        let text =
+            "## What stays\n\n## What stays\n\n### Phones {#phones}\n\n## `code` and *more*\n";
+        let html = render(text).unwrap();
+        for id in heading_ids(text) {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+        }
+        assert_eq!(
+            heading_ids(text),
+            vec!["what-stays", "what-stays-1", "phones", "code-and-more"]
         );
     }
 

@@ -174,12 +174,7 @@ impl Values<'_> {
     pub fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<NaiveDate> {
         let parsed = parse_date(&value.value);
         if parsed.is_none() {
-            let shaped = value.value.len() == 10
-                && value.value.bytes().enumerate().all(|(i, b)| match i {
-                    4 | 7 => b == b'-',
-                    _ => b.is_ascii_digit(),
-                });
-            let fix = if shaped {
+            let fix = if is_date_shaped(&value.value) {
                 "there is no such day, so correct it"
             } else {
                 "write it as YYYY-MM-DD, like 2022-04-14"
@@ -250,9 +245,18 @@ pub fn is_id(s: &str) -> bool {
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
 }
 
-/// Strict `YYYY-MM-DD`.
+/// Whether `s` has the shape `YYYY-MM-DD` (a day or not).
+fn is_date_shaped(s: &str) -> bool {
+    s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+/// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real day.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
+    if !is_date_shaped(s) {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
@@ -263,7 +267,8 @@ fn parse_event_date(s: &str) -> Option<EventDate> {
         return Some(EventDate::Day(day));
     }
     let (y, m) = s.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 4) || !digits(m, 2) {
         return None;
     }
     let (year, month) = (y.parse().ok()?, m.parse().ok()?);
@@ -451,7 +456,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                 ),
             );
         }
-        if let Some(prev) = tranches[..i]
+        // Against every tranche, wherever it is written.
+        if let Some(prev) = tranches
             .iter()
             .find(|o| o.number < t.number && o.date >= t.date)
         {
@@ -663,8 +669,9 @@ fn line(v: &mut Values, raw: &Spanned<RawLine>) -> Option<Line> {
     let requested = l.requested.as_ref().and_then(|d| v.date(d, "requested"));
     Some(Line {
         ext: ext?,
-        holder: l.holder.clone(),
-        email: l.email.clone(),
+        // A blank holder is no holder: the line is shared.
+        holder: l.holder.clone().filter(|h| !h.trim().is_empty()),
+        email: l.email.clone().filter(|e| !e.trim().is_empty()),
         ms_teams: l.ms_teams,
         uses,
         pilot: l.pilot,
@@ -747,6 +754,8 @@ mod tests {
             assert_eq!(is_id(s), ok, "{s}");
         }
         for (s, ok) in [
+            ("+022-04-14", false),
+            (" 2022-4-14", false),
             ("2022-04-14", true),
             ("2022-4-14", false),
             ("2022-02-30", false),
@@ -762,6 +771,7 @@ mod tests {
             })
         );
         assert_eq!(parse_event_date("2022-13"), None);
+        assert_eq!(parse_event_date("2022-+1"), None);
     }
 
     #[test]

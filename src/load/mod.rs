@@ -10,7 +10,7 @@ mod validate;
 mod yaml;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
@@ -102,7 +102,11 @@ pub fn load(root: &Path) -> Result<Loaded> {
         model.timeline = data::timeline(timeline_file, &text, &mut problems);
     }
 
-    for (file, path) in files_under(root, "data/units", &["yaml", "yml"])? {
+    // Units are the files of data/units/ itself, so that an id is one file.
+    let mut unit_files: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    for (rel, path) in files_in(&root.join("data/units"), 1, Some(&["yaml", "yml"]))? {
+        let file = format!("data/units/{rel}");
         let text = read(&path)?;
         let stem = path
             .file_stem()
@@ -115,6 +119,17 @@ pub fn load(root: &Path) -> Result<Loaded> {
                 None,
                 format!("`{stem}` cannot be a unit id: rename the file with lowercase letters, digits and hyphens, like `physics.yaml`"),
             ));
+            complete.extensions = false;
+            continue;
+        }
+        if let Some(first) = unit_files.insert(stem.to_string(), file.clone()) {
+            problems.push(Finding::invalid(
+                "duplicate unit id",
+                &file,
+                None,
+                format!("{first} and {file} are both unit `{stem}`: remove or rename one"),
+            ));
+            complete.extensions = false;
             continue;
         }
         if let Some(unit) = data::unit(stem, &file, &text, &mut problems, &mut complete) {
@@ -122,10 +137,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
         }
     }
 
-    for (file, path) in files_under(root, "content", &["md"])? {
+    for (relative, path) in files_in(&root.join("content"), usize::MAX, Some(&["md"]))? {
+        let file = format!("content/{relative}");
         let text = read(&path)?;
-        let relative = file.trim_start_matches("content/");
-        if let Some(page) = content::page(&file, relative, &text, &mut problems) {
+        if let Some(page) = content::page(&file, &relative, &text, &mut problems) {
             model.pages.push(page);
         }
     }
@@ -146,41 +161,39 @@ fn read_optional(root: &Path, file: &str) -> Result<Option<String>> {
     read(&path).map(Some)
 }
 
-/// Files under `root/dir` with one of `extensions`, sorted, as (`dir/...` with `/`, path).
-fn files_under(
-    root: &Path,
-    dir: &str,
-    extensions: &[&str],
-) -> Result<Vec<(String, std::path::PathBuf)>> {
-    let base = root.join(dir);
+/// The files under `base` (down to `max_depth` folders, with one of `extensions` if
+/// given), hidden ones left out, as (`/`-separated path relative to `base`, full path),
+/// sorted.
+pub fn files_in(
+    base: &Path,
+    max_depth: usize,
+    extensions: Option<&[&str]>,
+) -> Result<Vec<(String, PathBuf)>> {
     if !base.is_dir() {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&base).sort_by_file_name() {
+    for entry in WalkDir::new(base).max_depth(max_depth).sort_by_file_name() {
         let entry = entry.with_context(|| format!("listing {}", base.display()))?;
         let path = entry.path();
-        let wanted = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.contains(&e));
+        let wanted = extensions.is_none_or(|exts| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.contains(&e))
+        });
         if !entry.file_type().is_file() || !wanted {
             continue;
         }
-        let hidden = path.strip_prefix(&base).ok().is_some_and(|rel| {
-            rel.components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        });
-        if hidden {
+        let rel: Vec<String> = path
+            .strip_prefix(base)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if rel.iter().any(|part| part.starts_with('.')) {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let file = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        files.push((file, path.to_path_buf()));
+        files.push((rel.join("/"), path.to_path_buf()));
     }
     Ok(files)
 }

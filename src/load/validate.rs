@@ -70,8 +70,18 @@ fn extensions_and_groups(
             let lines = std::mem::take(&mut group.member_lines);
             let mut kept_lines = Vec::new();
             let mut at = lines.into_iter();
+            let mut seen: HashSet<String> = HashSet::new();
             group.members.retain(|m| {
                 let line = at.next().unwrap_or(group.line);
+                if !seen.insert(m.clone()) {
+                    problems.push(Finding::invalid(
+                        "bad value",
+                        &file,
+                        Some(line),
+                        format!("group `{}` lists extension {m} twice: list it once", group.id),
+                    ).group(&group.id).exts([m.as_str()]));
+                    return false;
+                }
                 let known = exts.contains_key(m);
                 if known {
                     kept_lines.push(line);

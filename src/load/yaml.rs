@@ -11,9 +11,9 @@ use crate::finding::Finding;
 /// read at all.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option<T>, Vec<Finding>) {
     let mut text = text.to_string();
-    let mut problems = Vec::new();
-    // Each retry removes a line, so this bound is only a guard.
-    for _ in 0..200 {
+    let mut problems: Vec<Finding> = Vec::new();
+    // Each retry reads the file again, so a file with very many problems is cut short.
+    for _ in 0..MAX_PROBLEMS {
         match serde_saphyr::from_str(&text) {
             Ok(value) => return (Some(value), problems),
             Err(err) => {
@@ -24,7 +24,11 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
                 let raw = err.without_snippet().to_string();
                 let source = line.and_then(|l| text.lines().nth(l as usize - 1));
                 let (detail, message) = explain(strip_position(&raw), what, source);
-                problems.push(Finding::invalid(detail, file, line, message));
+                let finding = Finding::invalid(detail, file, line, message);
+                // A value set aside can fail again at the same place: say it once.
+                if !problems.contains(&finding) {
+                    problems.push(finding);
+                }
                 let recoverable = matches!(detail, "unknown key" | "bad value");
                 if !recoverable || !line.is_some_and(|l| set_aside(&mut text, l)) {
                     return (None, problems);
@@ -32,12 +36,22 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
             }
         }
     }
+    problems.push(Finding::invalid(
+        "too many problems",
+        file,
+        None,
+        format!("{what} has more than {MAX_PROBLEMS} problems, so reading stopped: correct these and check again"),
+    ));
     (None, problems)
 }
 
+/// How many problems one file may report before reading it stops.
+const MAX_PROBLEMS: usize = 100;
+
 /// Blanks the key on `line` (1-based) and the lines of its value, keeping a sequence
 /// item's `-` so the list keeps its shape. Lines in flow style are left alone: removing
-/// part of one would say more about the cut than about the data.
+/// part of one would say more about the cut than about the data. `false` if nothing
+/// could be set aside.
 fn set_aside(text: &mut String, line: u32) -> bool {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let Some(target) = lines.get(line as usize - 1) else {
@@ -47,17 +61,26 @@ fn set_aside(text: &mut String, line: u32) -> bool {
         return false;
     }
     let indent = target.len() - target.trim_start().len();
-    let (kept, column) = match target.trim_start().strip_prefix("- ") {
-        Some(rest) => {
-            let column = target.len() - rest.trim_start().len();
-            (format!("{}-", &target[..indent]), column)
-        }
+    let item = target
+        .trim_start()
+        .strip_prefix("- ")
+        .filter(|rest| rest.contains(':'));
+    // Only a `key:` line (not a list item) can own a list written at its own indent.
+    let is_key = !target.trim_start().starts_with('-') && target.contains(':');
+    let (kept, column) = match item {
+        Some(rest) => (
+            format!("{}-", &target[..indent]),
+            target.len() - rest.trim_start().len(),
+        ),
         None => (String::new(), indent),
     };
     lines[line as usize - 1] = kept;
     for next in lines.iter_mut().skip(line as usize) {
         let depth = next.len() - next.trim_start().len();
-        if !next.trim().is_empty() && depth <= column {
+        let rest = next.trim_start();
+        // A key's list may sit at the key's own indent: `lines:` then `- ext: ...`.
+        let own_list = is_key && depth == column && (rest == "-" || rest.starts_with("- "));
+        if !rest.is_empty() && depth <= column && !own_list {
             break;
         }
         next.clear();
@@ -84,7 +107,7 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
     // The value as written, quoted, when the line is a plain `key: value`.
     let written = match source.map(str::trim).map(|l| l.trim_start_matches("- ")) {
         Some(l) if l.contains(": ") && !l.contains(['{', '[']) => format!("`{l}` "),
-        _ => String::new(),
+        _ => "this value ".to_string(),
     };
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
@@ -112,7 +135,7 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
         m if m.starts_with("expected sequence") => {
             Some("a list, like `[a, b]` or one `- item` a line")
         }
-        m if m.starts_with("expected mapping") => Some("keys and values, like `{college: 250}`"),
+        m if m.starts_with("expected mapping") => Some("a map of `key: value` entries"),
         m if m.starts_with("expected string") || m.starts_with("expected scalar") => {
             Some("a single value, not a list or map")
         }
@@ -194,6 +217,21 @@ mod tests {
         // A syntax error still ends the file.
         let (value, problems) = parse::<List>("x.yaml", "name: [a\n", "the list");
         assert!(value.is_none() && problems.len() == 1);
+    }
+
+    #[test]
+    fn a_list_at_the_keys_indent_is_set_aside_with_it() {
+        let yaml = "name: a\nitem:\n- name: x\n- name: y\nitems:\n- name: z\n  flag: maybe\n";
+        let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
+        let lines: Vec<u32> = problems.iter().filter_map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 7], "{problems:#?}");
+    }
+
+    #[test]
+    fn a_bad_list_item_is_reported_once() {
+        let yaml = "name: a\nitems:\n  - ~\n  - name: b\n";
+        let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
+        assert_eq!(problems.len(), 1, "{problems:#?}");
     }
 
     #[test]

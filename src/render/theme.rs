@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::InvalidData;
 use crate::finding::Finding;
+use crate::load::files_in;
 use crate::model::Site;
 
 macro_rules! builtin {
@@ -56,30 +56,6 @@ pub struct Theme {
     statics: Vec<(String, Vec<u8>)>,
 }
 
-/// Files under `dir`, as (`/`-separated path relative to `dir`, full path), sorted.
-fn files_in(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        if rel.iter().any(|part| part.starts_with('.')) {
-            continue;
-        }
-        out.push((rel.join("/"), entry.path().to_path_buf()));
-    }
-    Ok(out)
-}
-
 impl Theme {
     /// The site's theme: built-in files, replaced by those in `root/themes/NAME/`.
     pub fn load(root: &Path, site: Option<&Site>) -> Result<Theme> {
@@ -103,7 +79,7 @@ impl Theme {
                 )
             })
             .collect();
-        for (rel, path) in files_in(&dir.join("templates"))? {
+        for (rel, path) in files_in(&dir.join("templates"), usize::MAX, None)? {
             let body =
                 fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
             templates.insert(
@@ -135,7 +111,7 @@ impl Theme {
             .iter()
             .map(|(n, body)| (n.to_string(), body.as_bytes().to_vec()))
             .collect();
-        for (rel, path) in files_in(&dir.join("static"))? {
+        for (rel, path) in files_in(&dir.join("static"), usize::MAX, None)? {
             statics.insert(
                 rel,
                 fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
@@ -159,7 +135,7 @@ impl Theme {
     /// The theme's static files followed by the root's `static/**` (which win).
     pub fn static_files(&self, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         let mut files: BTreeMap<String, Vec<u8>> = self.statics.iter().cloned().collect();
-        for (rel, path) in files_in(&root.join("static"))? {
+        for (rel, path) in files_in(&root.join("static"), usize::MAX, None)? {
             files.insert(
                 rel,
                 fs::read(&path).with_context(|| format!("reading {}", path.display()))?,

@@ -45,7 +45,7 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Every finding, invalid data first among equals, sorted by file, line and rule.
+    /// Every finding, invalid data and rules together, sorted by file, line and rule.
     pub fn findings(&self) -> Vec<Finding> {
         let mut all: Vec<Finding> = self
             .problems
@@ -74,44 +74,13 @@ impl Checked {
 pub fn check(root: &Path, today: NaiveDate) -> Result<Checked> {
     let loaded = load::load(root)?;
     let mut analysis = rules::analyse(&loaded.model, today);
-    set_aside_echoes(&loaded.model, &loaded.problems, &mut analysis.findings);
+    rules::set_aside_echoes(&loaded.model, &loaded.problems, &mut analysis.findings);
     Ok(Checked {
         model: loaded.model,
         problems: loaded.problems,
         analysis,
         today,
     })
-}
-
-/// Leaves out the rule findings about a line whose entry has an invalid value: with
-/// `decision: maybe` the line reads as undecided, and saying so would be wrong advice.
-fn set_aside_echoes(model: &Model, problems: &[Finding], findings: &mut Vec<Finding>) {
-    if problems.is_empty() {
-        return;
-    }
-    let mut tainted: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for unit in &model.units {
-        let bad_lines: Vec<u32> = problems
-            .iter()
-            .filter(|p| p.file == unit.file)
-            .filter_map(|p| p.line)
-            .collect();
-        // A line's entry runs to the next entry, or to the first group.
-        let mut starts: Vec<u32> = unit.lines.iter().map(|l| l.line).collect();
-        starts.extend(unit.groups.iter().map(|g| g.line).min());
-        starts.sort_unstable();
-        for line in &unit.lines {
-            let end = starts
-                .iter()
-                .copied()
-                .find(|&s| s > line.line)
-                .unwrap_or(u32::MAX);
-            if bad_lines.iter().any(|&b| b >= line.line && b < end) {
-                tainted.insert(&line.ext);
-            }
-        }
-    }
-    findings.retain(|f| !f.exts.iter().any(|e| tainted.contains(e.as_str())));
 }
 
 /// The data is invalid: nothing was built. Carries the problems, for the caller to print.

@@ -435,12 +435,23 @@ fn parse(text: &str) -> Vec<(Event<'_>, usize)> {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut events: Vec<(Event, usize)> = Vec::new();
+    let mut pending: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        if let (Event::Text(more), Some((Event::Text(prev), _))) = (&event, events.last_mut()) {
-            *prev = CowStr::from(format!("{prev}{more}"));
-            continue;
+        match event {
+            Event::Text(t) => match &mut pending {
+                Some((buf, _)) => buf.push_str(&t),
+                None => pending = Some((t.into_string(), range.start)),
+            },
+            other => {
+                if let Some((buf, at)) = pending.take() {
+                    events.push((Event::Text(CowStr::from(buf)), at));
+                }
+                events.push((other, range.start));
+            }
         }
-        events.push((event, range.start));
+    }
+    if let Some((buf, at)) = pending {
+        events.push((Event::Text(CowStr::from(buf)), at));
     }
     events
 }
@@ -448,7 +459,11 @@ fn parse(text: &str) -> Vec<(Event<'_>, usize)> {
 /// Gives headings their ids: an explicit `{#id}`, or the text slugified, made unique on
 /// the page with `-1`, `-2`, ...
 #[derive(Default)]
-struct Anchors(Vec<String>);
+struct Anchors {
+    used: std::collections::HashSet<String>,
+    /// Per base id, the next suffix to try, so repeated headings cost no rescans.
+    next: std::collections::HashMap<String, usize>,
+}
 
 impl Anchors {
     /// `events` start just after the heading's start.
@@ -464,13 +479,18 @@ impl Anchors {
         let base = explicit
             .map(str::to_string)
             .unwrap_or_else(|| slugify(&text));
-        let mut unique = base.clone();
-        let mut n = 1;
-        while self.0.contains(&unique) {
+        let n = self.next.entry(base.clone()).or_insert(0);
+        let mut unique = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        while self.used.contains(&unique) {
+            *n += 1;
             unique = format!("{base}-{n}");
-            n += 1;
         }
-        self.0.push(unique.clone());
+        *n += 1;
+        self.used.insert(unique.clone());
         unique
     }
 }

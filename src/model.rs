@@ -211,6 +211,8 @@ pub struct Line {
     pub line: u32,
     /// The line of `tranche:`.
     pub tranche_line: u32,
+    /// The last line of the entry.
+    pub end_line: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -351,14 +351,18 @@ impl<'a> Ctx<'a> {
             if let Some(u) = f.unit.as_deref().and_then(|id| position.get(id)) {
                 findings_of[*u].insert(fi);
             }
-            for u in f
-                .group
-                .as_deref()
-                .and_then(|g| units_of_group.get(g))
-                .into_iter()
-                .flatten()
-            {
-                findings_of[*u].insert(fi);
+            // A group's own findings concern every unit with a line in it; a line's
+            // finding that names its group stays with the line's unit.
+            if crate::rules::groups::RULES.contains(&f.rule) {
+                for u in f
+                    .group
+                    .as_deref()
+                    .and_then(|g| units_of_group.get(g))
+                    .into_iter()
+                    .flatten()
+                {
+                    findings_of[*u].insert(fi);
+                }
             }
         }
         Ctx {
@@ -856,10 +860,12 @@ fn calendar(ctx: &Ctx, audience: &Audience) -> IcsCalendar {
         events: events
             .into_iter()
             .map(|e| IcsEvent {
+                // The entry's line tells apart two events of one day and title.
                 uid: format!(
-                    "{}-{}-{}@cutover",
+                    "{}-{}-{}-{}@cutover",
                     e.date.start().format("%Y%m%d"),
                     crate::markup::slugify(&e.title),
+                    e.line,
                     audience.id
                 ),
                 start: e.date.start(),

@@ -628,7 +628,12 @@ pub fn unit(
         })
     });
     let responded = raw.responded.as_ref().and_then(|d| v.date(d, "responded"));
-    let lines: Vec<Line> = raw.lines.iter().filter_map(|l| line(&mut v, l)).collect();
+    let source: Vec<&str> = text.lines().collect();
+    let lines: Vec<Line> = raw
+        .lines
+        .iter()
+        .filter_map(|l| line(&mut v, l, &source))
+        .collect();
     if lines.len() < raw.lines.len() {
         complete.extensions = false;
     }
@@ -647,9 +652,26 @@ pub fn unit(
     })
 }
 
-fn line(v: &mut Values, raw: &Spanned<RawLine>) -> Option<Line> {
+/// The last line of the entry that starts on `start` (1-based) with its first key at
+/// `column` (1-based): the entry runs while lines are blank or indented to the key.
+fn entry_end(source: &[&str], start: u32, column: u32) -> u32 {
+    let mut end = start;
+    for (i, text) in source.iter().enumerate().skip(start as usize) {
+        let indent = (text.len() - text.trim_start().len()) as u32;
+        if !text.trim().is_empty() {
+            if indent + 1 < column {
+                break;
+            }
+            end = i as u32 + 1;
+        }
+    }
+    end
+}
+
+fn line(v: &mut Values, raw: &Spanned<RawLine>, source: &[&str]) -> Option<Line> {
     let l = &raw.value;
     let at = line_of(raw);
+    let column = raw.referenced.column() as u32;
     let ext = v
         .required(l.ext.as_ref(), at, "ext", "this line", "ext: \"70123\"")
         .and_then(|e| v.ext(e, "ext"));
@@ -682,6 +704,9 @@ fn line(v: &mut Values, raw: &Spanned<RawLine>) -> Option<Line> {
         tranche: l.tranche.as_ref().map(|t| t.value),
         line: at.unwrap_or(0),
         tranche_line: l.tranche.as_ref().and_then(line_of).or(at).unwrap_or(0),
+        end_line: at
+            .map(|start| entry_end(source, start, column))
+            .unwrap_or(0),
     })
 }
 
@@ -772,6 +797,21 @@ mod tests {
         );
         assert_eq!(parse_event_date("2022-13"), None);
         assert_eq!(parse_event_date("2022-+1"), None);
+    }
+
+    #[test]
+    fn entries_end_where_their_indent_does() {
+        let source = [
+            "lines:",
+            "  - ext: 1",
+            "    holder: A",
+            "",
+            "    ms_teams: true",
+            "  - ext: 2",
+            "responded: x",
+        ];
+        assert_eq!(entry_end(&source, 2, 5), 5);
+        assert_eq!(entry_end(&source, 6, 5), 6);
     }
 
     #[test]

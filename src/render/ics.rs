@@ -6,7 +6,8 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
-        .replace('\n', "\\n")
+        .replace("\r\n", "\\n")
+        .replace(['\r', '\n'], "\\n")
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character.
@@ -63,12 +64,13 @@ mod tests {
                 uid: "a@cutover".into(),
                 start: d("2022-05-01"),
                 end: d("2022-06-01"),
-                title: format!("Briefing; part one, {}", "long ".repeat(20)),
+                title: format!("Briefing; part one,\r\n{}", "long ".repeat(20)),
             }],
         };
         let text = render(&cal);
         assert!(text.contains("DTSTART;VALUE=DATE:20220501\r\nDTEND;VALUE=DATE:20220601\r\n"));
-        assert!(text.contains("SUMMARY:Briefing\\; part one\\, long"));
+        assert!(text.contains("SUMMARY:Briefing\\; part one\\,\\nlong"));
+        assert!(!text.replace("\r\n", "").contains('\r'));
         assert!(text.lines().all(|l| l.len() <= 75));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
     }

@@ -6,6 +6,14 @@ use super::{Index, LineId};
 use crate::finding::{Finding, Severity};
 use crate::model::{Group, GroupKind, Unit};
 
+/// The rules whose findings are about a whole group (not one of its lines).
+pub const RULES: [&str; 4] = [
+    "hunt-group-split",
+    "executive-split",
+    "group-undecided",
+    "delegation-no-whitelist",
+];
+
 /// The members of a group that resolve to lines, with their ids.
 pub fn members(index: &Index, group: &Group) -> Vec<LineId> {
     group

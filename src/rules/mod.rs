@@ -108,3 +108,29 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
         findings,
     }
 }
+
+/// Leaves out the rule findings about a line whose entry holds an invalid value: with
+/// `decision: maybe` the line reads as undecided, and saying so would be wrong advice.
+pub fn set_aside_echoes(model: &Model, problems: &[Finding], findings: &mut Vec<Finding>) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut bad_lines: HashMap<&str, Vec<u32>> = HashMap::new();
+    for p in problems {
+        if let Some(line) = p.line {
+            bad_lines.entry(p.file.as_str()).or_default().push(line);
+        }
+    }
+    let mut tainted: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for unit in &model.units {
+        let Some(bad) = bad_lines.get(unit.file.as_str()) else {
+            continue;
+        };
+        for line in &unit.lines {
+            if bad.iter().any(|&b| b >= line.line && b <= line.end_line) {
+                tainted.insert(&line.ext);
+            }
+        }
+    }
+    findings.retain(|f| !f.exts.iter().any(|e| tainted.contains(e.as_str())));
+}

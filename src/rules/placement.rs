@@ -164,12 +164,19 @@ pub fn place(
             )));
         }
         if reason == Reason::Late {
-            out.push(finding("late-request", Severity::Info, format!(
-                "extension {} asked to move on {}, after the response deadline: it goes in the late tranche {}",
-                line.ext,
-                line.requested.map(|d| d.to_string()).unwrap_or_default(),
-                tranches[own_t].number
-            )));
+            let mut late = finding(
+                "late-request",
+                Severity::Info,
+                format!(
+                    "extension {} asked to move on {}, after the response deadline: it goes in the late tranche {}",
+                    line.ext,
+                    line.requested.map(|d| d.to_string()).unwrap_or_default(),
+                    tranches[own_t].number
+                ),
+            );
+            // It is about the request, not a group.
+            late.group = None;
+            out.push(late);
         }
     }
     placed

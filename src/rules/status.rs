@@ -112,6 +112,7 @@ pub(crate) mod tests {
             tranche: None,
             line: 1,
             tranche_line: 1,
+            end_line: 1,
         }
     }
 

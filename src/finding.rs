@@ -109,10 +109,6 @@ impl Finding {
         self.cohort = Some(cohort.to_string());
         self
     }
-
-    pub fn is_invalid_data(&self) -> bool {
-        self.rule == INVALID_DATA
-    }
 }
 
 /// Sorts findings as reports show them: by file, line, rule (then message, for ties).

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::Checked;
 use crate::finding::{Finding, Severity};
 use crate::model::{Audience, Capacity, Decision, GroupKind, Page, Site, Unit};
-use crate::rules::{Status, emails, groups, status};
+use crate::rules::{Counts, Status, emails, groups, status};
 
 /// Content pages with these slugs introduce a generated page instead of being their own.
 pub const INTRO_SLUGS: [&str; 4] = ["", "timeline", "schedule", "units"];
@@ -153,7 +153,8 @@ pub struct Insertions {
     pub tranches: Vec<TrancheRow>,
     pub events: Vec<Step>,
     pub cannot_move: Vec<String>,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub statuses: Counts,
+    pub units: usize,
     pub deadline: String,
     pub contact: Option<String>,
 }
@@ -191,7 +192,7 @@ pub struct Checklist {
     pub lines: Vec<LineRow>,
     pub groups: Vec<GroupRow>,
     pub findings: Vec<FindingRow>,
-    pub counts: BTreeMap<&'static str, usize>,
+    pub counts: Counts,
 }
 
 /// A step of the coordinator's task list.
@@ -284,8 +285,7 @@ fn day_date(d: NaiveDate) -> String {
 }
 
 /// The countdown email dates, each with what it is.
-fn email_labels(day: NaiveDate, holidays: &[NaiveDate]) -> Vec<String> {
-    let [three, one, last] = emails::countdown(day, holidays);
+fn email_labels([three, one, last]: [NaiveDate; 3]) -> Vec<String> {
     vec![
         format!("{} (3 weeks before)", long_date(three)),
         format!("{} (1 week before)", long_date(one)),
@@ -312,7 +312,6 @@ fn page_path(audience: &str, slug: &str) -> (String, usize) {
 struct Ctx<'a> {
     checked: &'a Checked,
     site: &'a Site,
-    holidays: &'a [NaiveDate],
     /// Valid data always has one; `today` stands in otherwise.
     deadline: NaiveDate,
     index: crate::rules::Index<'a>,
@@ -321,6 +320,8 @@ struct Ctx<'a> {
     involved: Vec<Vec<(usize, usize)>>,
     /// Per unit: positions in `analysis.findings` about it or about its groups.
     findings_of: Vec<BTreeSet<usize>>,
+    /// Per tranche number: the move date and the countdown email dates, worked out once.
+    dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])>,
 }
 
 impl<'a> Ctx<'a> {
@@ -365,10 +366,20 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let dates = model
+            .tranches
+            .iter()
+            .map(|t| {
+                (
+                    t.number,
+                    (t.date, emails::countdown(t.date, &site.holidays)),
+                )
+            })
+            .collect();
         Ctx {
+            dates,
             checked,
             site,
-            holidays: &site.holidays,
             deadline: site.response_deadline.unwrap_or(checked.today),
             index,
             involved,
@@ -384,13 +395,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn tranche_date(&self, number: u32) -> Option<NaiveDate> {
-        self.checked
-            .model
-            .tranches
-            .iter()
-            .find(|t| t.number == number)
-            .map(|t| t.date)
+    /// A tranche's move date and countdown email dates.
+    fn dates_of(&self, number: u32) -> Option<(NaiveDate, [NaiveDate; 3])> {
+        self.dates.get(&number).copied()
     }
 
     fn intro(&self, slug: &str, audience: &str) -> Option<&Page> {
@@ -674,7 +681,7 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
             href: format!("{}/index.html", unit.id),
             lines: unit.lines.len(),
             flagged: unit.lines.iter().filter(|l| l.ms_teams).count(),
-            moving: c.counts.get("moving").copied().unwrap_or(0),
+            moving: c.counts.moving,
             steps_done: c.steps_done,
             steps_total: c.steps_total,
             answer: c.answer.clone(),
@@ -709,22 +716,6 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
 fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
     let model = &ctx.checked.model;
     let analysis = &ctx.checked.analysis;
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    counts.insert("units", model.units.len());
-    counts.insert("tranches", model.tranches.len());
-    counts.insert("lines", 0);
-    for s in [
-        Status::Moving,
-        Status::Staying,
-        Status::Blocked,
-        Status::Undecided,
-    ] {
-        counts.insert(s.as_str(), 0);
-    }
-    for s in analysis.status.iter().flatten() {
-        *counts.entry(s.as_str()).or_default() += 1;
-        *counts.entry("lines").or_default() += 1;
-    }
     let tranches = model
         .tranches
         .iter()
@@ -754,13 +745,10 @@ fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
                     .join("; "),
                 None => format!("{} (no limit)", load.placed),
             };
-            let over = match &t.capacity {
-                Some(Capacity::Total(n)) => load.placed > *n,
-                Some(Capacity::PerCohort(map)) => map
-                    .iter()
-                    .any(|(c, n)| load.per_cohort.get(c).copied().unwrap_or(0) > *n),
-                None => false,
-            };
+            let over = analysis
+                .findings
+                .iter()
+                .any(|f| f.rule == "tranche-over-capacity" && f.tranche == Some(t.number));
             TrancheRow {
                 number: t.number,
                 label: t
@@ -770,7 +758,10 @@ fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
                 date: day_date(t.date),
                 datetime: t.date.to_string(),
                 who,
-                emails: email_labels(t.date, ctx.holidays),
+                emails: ctx
+                    .dates_of(t.number)
+                    .map(|(_, e)| email_labels(e))
+                    .unwrap_or_default(),
                 placed: load.placed,
                 capacity,
                 over,
@@ -780,6 +771,8 @@ fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
     let events = events_for(ctx, &audience.id);
     Insertions {
         audience: audience.clone(),
+        statuses: Counts::of(analysis.status.iter().flatten()),
+        units: model.units.len(),
         tranches,
         events,
         cannot_move: model
@@ -788,7 +781,6 @@ fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
             .filter(|u| u.separate_teams)
             .map(|u| u.name.clone())
             .collect(),
-        counts,
         deadline: long_date(ctx.deadline),
         contact: ctx.site.contact.clone(),
     }
@@ -943,7 +935,7 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         .enumerate()
         .map(|(l, line)| {
             let placed = analysis.placed[u][l];
-            let date = placed.and_then(|n| ctx.tranche_date(n));
+            let dates = placed.and_then(|n| ctx.dates_of(n));
             let mut flags = Vec::new();
             for (on, flag) in [
                 (line.ms_teams, "MS Teams"),
@@ -972,17 +964,10 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
                 decision: decision_str(line.decision),
                 why,
                 tranche: placed,
-                move_date: date.map(day_date).unwrap_or_default(),
-                emails: date
-                    .map(|d| email_labels(d, ctx.holidays))
-                    .unwrap_or_default(),
-                iso_dates: date
-                    .map(|d| {
-                        std::iter::once(d)
-                            .chain(emails::countdown(d, ctx.holidays))
-                            .map(|d| d.to_string())
-                            .collect()
-                    })
+                move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
+                emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
+                iso_dates: dates
+                    .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
                     .unwrap_or_default(),
             }
         })
@@ -1035,9 +1020,17 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
                     ),
                 )
             } else {
-                match placed {
-                    Some(t) => ("yes", format!("It moves together in tranche {t}.")),
-                    None => ("yes", "It stays together on Chorus.".to_string()),
+                let undecided = groups::members(index, g)
+                    .iter()
+                    .filter(|m| analysis.status_of(**m) == Status::Undecided)
+                    .count();
+                match (placed, undecided) {
+                    (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
+                    (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                    (None, n) => (
+                        "not-yet",
+                        format!("No member moves so far, and {n} have no decision: the group moves or stays as one."),
+                    ),
                 }
             };
             GroupRow {
@@ -1150,18 +1143,7 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     let steps_total = steps.iter().filter(|t| t.state != "not-needed").count();
     let steps_done = steps.iter().filter(|t| t.state == "completed").count();
 
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for s in [
-        Status::Moving,
-        Status::Staying,
-        Status::Blocked,
-        Status::Undecided,
-    ] {
-        counts.insert(
-            s.as_str(),
-            (0..unit.lines.len()).filter(|&l| st(l) == s).count(),
-        );
-    }
+    let counts = Counts::of(&analysis.status[u]);
     Checklist {
         id: unit.id.clone(),
         name: unit.name.clone(),

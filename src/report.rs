@@ -120,19 +120,16 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(checked: &Checked, findings: &[Finding]) -> Summary {
+        let c = crate::rules::Counts::of(checked.analysis.status.iter().flatten());
         let mut s = Summary {
             units: checked.model.units.len(),
+            lines: c.lines,
+            moving: c.moving,
+            staying: c.staying,
+            blocked: c.blocked,
+            undecided: c.undecided,
             ..Summary::default()
         };
-        for status in checked.analysis.status.iter().flatten() {
-            s.lines += 1;
-            match status {
-                crate::rules::Status::Moving => s.moving += 1,
-                crate::rules::Status::Staying => s.staying += 1,
-                crate::rules::Status::Blocked => s.blocked += 1,
-                crate::rules::Status::Undecided => s.undecided += 1,
-            }
-        }
         for f in findings {
             match f.severity {
                 Severity::Error => s.errors += 1,

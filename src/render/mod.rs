@@ -169,16 +169,17 @@ fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String,
             &data.cannot_move,
         )?,
         Insertion::Count(c) => {
-            let key = match c {
-                Count::Units => "units",
-                Count::Lines => "lines",
-                Count::Moving => "moving",
-                Count::Staying => "staying",
-                Count::Blocked => "blocked",
-                Count::Undecided => "undecided",
-                Count::Tranches => "tranches",
-            };
-            data.counts.get(key).copied().unwrap_or(0).to_string()
+            let s = &data.statuses;
+            match c {
+                Count::Units => data.units,
+                Count::Lines => s.lines,
+                Count::Moving => s.moving,
+                Count::Staying => s.staying,
+                Count::Blocked => s.blocked,
+                Count::Undecided => s.undecided,
+                Count::Tranches => data.tranches.len(),
+            }
+            .to_string()
         }
         Insertion::Deadline => markup::escape(&data.deadline),
         Insertion::Contact => {

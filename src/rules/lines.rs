@@ -24,22 +24,24 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
         let status = statuses[id.0][id.1];
         let ext = &line.ext;
         for block in status::blocks(unit, line) {
-            let severity = if line.decision == Some(Decision::Move) {
-                Severity::Error
+            let (severity, message) = if line.decision == Some(Decision::Move) {
+                (
+                    Severity::Error,
+                    format!(
+                        "extension {ext} is marked to move, but {}: it stays on the upgraded Chorus, so change `decision` to `stay`",
+                        block.reason()
+                    ),
+                )
             } else if line.ms_teams {
-                Severity::Warning
+                (
+                    Severity::Warning,
+                    format!(
+                        "extension {ext} is flagged in the MS Teams column, but {}: it stays on the upgraded Chorus; tell its users",
+                        block.reason()
+                    ),
+                )
             } else {
                 continue;
-            };
-            let message = match severity {
-                Severity::Error => format!(
-                    "extension {ext} is marked to move, but {}: it stays on the upgraded Chorus, so change `decision` to `stay`",
-                    block.reason()
-                ),
-                _ => format!(
-                    "extension {ext} is flagged in the MS Teams column, but {}: it stays on the upgraded Chorus; tell its users",
-                    block.reason()
-                ),
             };
             out.push(finding(unit, line, block.rule(), severity, message));
         }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-pub use status::Status;
+pub use status::{Counts, Status};
 
 use crate::finding::{self, Finding};
 use crate::model::{Line, Model, Unit};

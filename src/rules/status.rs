@@ -24,6 +24,32 @@ impl Status {
     }
 }
 
+/// How many lines have each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub lines: usize,
+    pub moving: usize,
+    pub staying: usize,
+    pub blocked: usize,
+    pub undecided: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(statuses: impl IntoIterator<Item = &'a Status>) -> Counts {
+        let mut c = Counts::default();
+        for status in statuses {
+            c.lines += 1;
+            match status {
+                Status::Moving => c.moving += 1,
+                Status::Staying => c.staying += 1,
+                Status::Blocked => c.blocked += 1,
+                Status::Undecided => c.undecided += 1,
+            }
+        }
+        c
+    }
+}
+
 /// Why a line cannot move, each with the rule that reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Block {

@@ -904,76 +904,85 @@ fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
     }
 }
 
-fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
-    let checked = ctx.checked;
-    let analysis = &checked.analysis;
-    let model = &checked.model;
-    let index = &ctx.index;
-    let st = |l: usize| analysis.status[u][l];
+/// One unit's checklist, worked out part by part.
+struct UnitChecklist<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    u: usize,
+    unit: &'a Unit,
+    /// The groups with lines of this unit, with their defining unit.
+    involved: Vec<(&'a Unit, &'a crate::model::Group)>,
+    /// The findings about the unit's lines and its groups.
+    findings: Vec<&'a Finding>,
+}
 
-    let involved: Vec<(&Unit, &crate::model::Group)> = ctx.involved[u]
-        .iter()
-        .map(|&(du, gi)| (&model.units[du], &model.units[du].groups[gi]))
-        .collect();
-    let mut groups_of_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (_, g) in &involved {
-        for m in groups::members(index, g).into_iter().filter(|m| m.0 == u) {
-            groups_of_line
-                .entry(m.1)
-                .or_default()
-                .push(format!("{} ({})", g.id, g.kind.id()));
+impl UnitChecklist<'_, '_> {
+    /// Each line with its flags, groups, status, tranche and dates.
+    fn lines(&self) -> Vec<LineRow> {
+        let (ctx, u, unit) = (self.ctx, self.u, self.unit);
+        let analysis = &ctx.checked.analysis;
+        let st = |l: usize| analysis.status[u][l];
+        let mut groups_of_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for (_, g) in &self.involved {
+            for m in groups::members(&ctx.index, g)
+                .into_iter()
+                .filter(|m| m.0 == u)
+            {
+                groups_of_line
+                    .entry(m.1)
+                    .or_default()
+                    .push(format!("{} ({})", g.id, g.kind.id()));
+            }
         }
-    }
-    let findings: Vec<&Finding> = ctx.findings_of[u]
-        .iter()
-        .map(|&fi| &analysis.findings[fi])
-        .collect();
-
-    let lines: Vec<LineRow> = unit
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(l, line)| {
-            let placed = analysis.placed[u][l];
-            let dates = placed.and_then(|n| ctx.dates_of(n));
-            let mut flags = Vec::new();
-            for (on, flag) in [
-                (line.ms_teams, "MS Teams"),
-                (line.pilot, "Pilot"),
-                (line.holder.is_none(), "Shared"),
-                (line.critical, "Critical"),
-                (line.contact_centre, "Contact centre"),
-            ] {
-                if on {
-                    flags.push(flag);
+        unit.lines
+            .iter()
+            .enumerate()
+            .map(|(l, line)| {
+                let placed = analysis.placed[u][l];
+                let dates = placed.and_then(|n| ctx.dates_of(n));
+                let mut flags = Vec::new();
+                for (on, flag) in [
+                    (line.ms_teams, "MS Teams"),
+                    (line.pilot, "Pilot"),
+                    (line.holder.is_none(), "Shared"),
+                    (line.critical, "Critical"),
+                    (line.contact_centre, "Contact centre"),
+                ] {
+                    if on {
+                        flags.push(flag);
+                    }
                 }
-            }
-            let why = status::blocks(unit, line)
-                .iter()
-                .map(|b| b.reason())
-                .collect::<Vec<_>>()
-                .join("; ");
-            LineRow {
-                ext: line.ext.clone(),
-                holder: line.holder.clone().unwrap_or_default(),
-                email: line.email.clone().unwrap_or_default(),
-                flags,
-                uses: line.uses.iter().map(|u| u.describe()).collect(),
-                groups: groups_of_line.remove(&l).unwrap_or_default(),
-                status: st(l).as_str(),
-                decision: decision_str(line.decision),
-                why,
-                tranche: placed,
-                move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
-                emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
-                iso_dates: dates
-                    .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
+                let why = status::blocks(unit, line)
+                    .iter()
+                    .map(|b| b.reason())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                LineRow {
+                    ext: line.ext.clone(),
+                    holder: line.holder.clone().unwrap_or_default(),
+                    email: line.email.clone().unwrap_or_default(),
+                    flags,
+                    uses: line.uses.iter().map(|u| u.describe()).collect(),
+                    groups: groups_of_line.remove(&l).unwrap_or_default(),
+                    status: st(l).as_str(),
+                    decision: decision_str(line.decision),
+                    why,
+                    tranche: placed,
+                    move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
+                    emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
+                    iso_dates: dates
+                        .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
 
-    let groups: Vec<GroupRow> = involved
+    /// Each group with lines of the unit, and whether it holds together.
+    fn groups(&self) -> Vec<GroupRow> {
+        let analysis = &self.ctx.checked.analysis;
+        let index = &self.ctx.index;
+        let findings = &self.findings;
+        self.involved
         .iter()
         .map(|(_, g)| {
             let problems: Vec<&&Finding> = findings
@@ -1041,49 +1050,57 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
                 verdict_html: crate::markup::code_spans(&verdict),
             }
         })
-        .collect();
+        .collect()
+    }
 
-    // The coordinator's steps.
-    // Every flagged line needs a look: one that cannot move is done when it is not
-    // marked to move, the others when they have a decision.
-    let review: Vec<usize> = (0..unit.lines.len())
-        .filter(|&l| unit.lines[l].ms_teams)
-        .collect();
-    let cannot = review.iter().filter(|&&l| st(l) == Status::Blocked).count();
-    let decided = |ls: &[usize]| {
-        ls.iter()
-            .filter(|&&l| match st(l) {
-                Status::Blocked => unit.lines[l].decision != Some(Decision::Move),
-                _ => unit.lines[l].decision.is_some(),
+    /// The coordinator's steps, GOV.UK task-list style.
+    fn steps(&self) -> Vec<Task> {
+        let (ctx, u, unit) = (self.ctx, self.u, self.unit);
+        let analysis = &ctx.checked.analysis;
+        let st = |l: usize| analysis.status[u][l];
+        let (findings, involved) = (&self.findings, &self.involved);
+        // Every flagged line needs a look: one that cannot move is done when it is not
+        // marked to move, the others when they have a decision.
+        let review: Vec<usize> = (0..unit.lines.len())
+            .filter(|&l| unit.lines[l].ms_teams)
+            .collect();
+        let cannot = review.iter().filter(|&&l| st(l) == Status::Blocked).count();
+        let decided = |ls: &[usize]| {
+            ls.iter()
+                .filter(|&&l| match st(l) {
+                    Status::Blocked => unit.lines[l].decision != Some(Decision::Move),
+                    _ => unit.lines[l].decision.is_some(),
+                })
+                .count()
+        };
+        let losing: Vec<usize> = (0..unit.lines.len())
+            .filter(|&l| !unit.lines[l].uses.is_empty() && st(l) != Status::Blocked)
+            .collect();
+        let conflicts = findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.rule,
+                    "hunt-group-split"
+                        | "executive-split"
+                        | "group-undecided"
+                        | "tranche-override-conflict"
+                )
             })
-            .count()
-    };
-    let losing: Vec<usize> = (0..unit.lines.len())
-        .filter(|&l| !unit.lines[l].uses.is_empty() && st(l) != Status::Blocked)
-        .collect();
-    let conflicts = findings
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.rule,
-                "hunt-group-split"
-                    | "executive-split"
-                    | "group-undecided"
-                    | "tranche-override-conflict"
-            )
-        })
-        .count();
-    let moving_groups = involved.iter().any(|(_, g)| g.kind.moves_together());
-    let pickup = findings
-        .iter()
-        .filter(|f| f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str()))
-        .count();
-    let (answer_state, answer) = answer_state(ctx, unit);
-    let deadline = long_date(ctx.deadline);
+            .count();
+        let moving_groups = involved.iter().any(|(_, g)| g.kind.moves_together());
+        let pickup = findings
+            .iter()
+            .filter(|f| {
+                f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str())
+            })
+            .count();
+        let (answer_state, answer) = answer_state(ctx, unit);
+        let deadline = long_date(ctx.deadline);
 
-    let mut steps = Vec::new();
-    let (s, label) = progress(review.len(), decided(&review));
-    steps.push(task(
+        let mut steps = Vec::new();
+        let (s, label) = progress(review.len(), decided(&review));
+        steps.push(task(
         "Review the lines flagged in the MS Teams column".into(),
         match cannot {
             0 => format!("{} line(s) flagged; check with each person whether they want to move.", review.len()),
@@ -1095,51 +1112,73 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         s,
         label,
     ));
-    let (s, label) = progress(losing.len(), decided(&losing));
-    steps.push(task(
+        let (s, label) = progress(losing.len(), decided(&losing));
+        steps.push(task(
         "Record a move or stay decision for each line that uses a feature being removed".into(),
         format!("{} line(s) use a softphone, the mobile app, the web portal or make external calls away from the desk.", losing.len()),
         s,
         label,
     ));
-    let (s, label) = match (moving_groups, conflicts) {
-        (false, _) => ("not-needed", "Not needed".to_string()),
-        (true, 0) => ("completed", "Completed".to_string()),
-        (true, n) => ("action-needed", format!("{n} to resolve")),
+        let (s, label) = match (moving_groups, conflicts) {
+            (false, _) => ("not-needed", "Not needed".to_string()),
+            (true, 0) => ("completed", "Completed".to_string()),
+            (true, n) => ("action-needed", format!("{n} to resolve")),
+        };
+        steps.push(task(
+            "Resolve group conflicts".into(),
+            "Hunt groups and executive–assistant pairs move together or stay together.".into(),
+            s,
+            label,
+        ));
+        let (s, label) = match pickup {
+            0 => ("not-needed", "Not needed".to_string()),
+            n => ("to-do", format!("Tell {n} people")),
+        };
+        steps.push(task(
+            "Tell pickup group members who are moving".into(),
+            "People who move to Teams leave their Chorus pickup group.".into(),
+            s,
+            label,
+        ));
+        let (s, label) = if unit.responded.is_some() {
+            ("completed", "Completed".to_string())
+        } else {
+            ("to-do", "To do".to_string())
+        };
+        steps.push(task(
+            "Ask whether anyone else urgently needs Telephony over Teams".into(),
+            "Include them in your answer to the project.".into(),
+            s,
+            label,
+        ));
+        steps.push(task(
+            format!("Answer the project by {deadline}"),
+            "Email the project with the list of people who should move.".into(),
+            answer_state,
+            answer.clone(),
+        ));
+        steps
+    }
+}
+
+fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
+    let model = &ctx.checked.model;
+    let analysis = &ctx.checked.analysis;
+    let parts = UnitChecklist {
+        ctx,
+        u,
+        unit,
+        involved: ctx.involved[u]
+            .iter()
+            .map(|&(du, gi)| (&model.units[du], &model.units[du].groups[gi]))
+            .collect(),
+        findings: ctx.findings_of[u]
+            .iter()
+            .map(|&fi| &analysis.findings[fi])
+            .collect(),
     };
-    steps.push(task(
-        "Resolve group conflicts".into(),
-        "Hunt groups and executive–assistant pairs move together or stay together.".into(),
-        s,
-        label,
-    ));
-    let (s, label) = match pickup {
-        0 => ("not-needed", "Not needed".to_string()),
-        n => ("to-do", format!("Tell {n} people")),
-    };
-    steps.push(task(
-        "Tell pickup group members who are moving".into(),
-        "People who move to Teams leave their Chorus pickup group.".into(),
-        s,
-        label,
-    ));
-    let (s, label) = if unit.responded.is_some() {
-        ("completed", "Completed".to_string())
-    } else {
-        ("to-do", "To do".to_string())
-    };
-    steps.push(task(
-        "Ask whether anyone else urgently needs Telephony over Teams".into(),
-        "Include them in your answer to the project.".into(),
-        s,
-        label,
-    ));
-    steps.push(task(
-        format!("Answer the project by {deadline}"),
-        "Email the project with the list of people who should move.".into(),
-        answer_state,
-        answer.clone(),
-    ));
+    let steps = parts.steps();
+    let (answer_state, answer) = answer_state(ctx, unit);
     let steps_total = steps.iter().filter(|t| t.state != "not-needed").count();
     let steps_done = steps.iter().filter(|t| t.state == "completed").count();
 
@@ -1160,9 +1199,10 @@ fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         steps,
         steps_done,
         steps_total,
-        lines,
-        groups,
-        findings: findings
+        lines: parts.lines(),
+        groups: parts.groups(),
+        findings: parts
+            .findings
             .iter()
             .map(|f| FindingRow {
                 severity: f.severity.as_str(),

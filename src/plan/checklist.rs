@@ -1,0 +1,425 @@
+//! A unit's checklist: the coordinator's steps, its lines, its groups and findings.
+
+use std::collections::BTreeMap;
+
+use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
+use super::{Ctx, cohort_name, day_date, email_labels, long_date};
+use crate::finding::{Finding, Severity};
+use crate::model::{Decision, GroupKind, Unit};
+use crate::rules::{Counts, Status, groups, status};
+
+/// Task states, as CSS classes and words.
+fn task(title: String, hint: String, state: &'static str, label: impl Into<String>) -> Task {
+    Task {
+        title,
+        hint,
+        state,
+        state_label: label.into(),
+    }
+}
+
+fn progress(total: usize, done: usize) -> (&'static str, String) {
+    match (total, done) {
+        (0, _) => ("not-needed", "Not needed".into()),
+        (t, d) if d == t => ("completed", "Completed".into()),
+        (_, 0) => ("not-started", "Not started".into()),
+        (t, d) => ("in-progress", format!("{d} of {t} done")),
+    }
+}
+
+fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
+    let deadline = ctx.deadline;
+    match unit.responded {
+        Some(d) => ("completed", format!("Answered on {}", long_date(d))),
+        None => {
+            let days = (deadline - ctx.checked.today).num_days();
+            match days {
+                d if d > 1 => ("to-do", format!("Due in {d} days")),
+                1 => ("to-do", "Due tomorrow".into()),
+                0 => ("to-do", "Due today".into()),
+                -1 => ("overdue", "Overdue by 1 day".into()),
+                d => ("overdue", format!("Overdue by {} days", -d)),
+            }
+        }
+    }
+}
+
+/// One unit's checklist, worked out part by part.
+struct UnitChecklist<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    u: usize,
+    unit: &'a Unit,
+    /// The groups with lines of this unit, with their defining unit.
+    involved: Vec<(&'a Unit, &'a crate::model::Group)>,
+    /// The findings about the unit's lines and its groups.
+    findings: Vec<&'a Finding>,
+}
+
+impl UnitChecklist<'_, '_> {
+    /// Each line with its flags, groups, status, tranche and dates.
+    fn lines(&self) -> Vec<LineRow> {
+        let (ctx, u, unit) = (self.ctx, self.u, self.unit);
+        let analysis = &ctx.checked.analysis;
+        let st = |l: usize| analysis.status[u][l];
+        let mut groups_of_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for (_, g) in &self.involved {
+            for m in groups::members(&ctx.index, g)
+                .into_iter()
+                .filter(|m| m.0 == u)
+            {
+                groups_of_line
+                    .entry(m.1)
+                    .or_default()
+                    .push(format!("{} ({})", g.id, g.kind.id()));
+            }
+        }
+        unit.lines
+            .iter()
+            .enumerate()
+            .map(|(l, line)| {
+                let placed = analysis.placed[u][l];
+                let dates = placed.and_then(|n| ctx.dates_of(n));
+                let mut flags = Vec::new();
+                for (on, flag) in [
+                    (line.ms_teams, "MS Teams"),
+                    (line.pilot, "Pilot"),
+                    (line.holder.is_none(), "Shared"),
+                    (line.critical, "Critical"),
+                    (line.contact_centre, "Contact centre"),
+                ] {
+                    if on {
+                        flags.push(flag);
+                    }
+                }
+                let why = status::blocks(unit, line)
+                    .iter()
+                    .map(|b| b.reason())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                LineRow {
+                    ext: line.ext.clone(),
+                    holder: line.holder.clone().unwrap_or_default(),
+                    email: line.email.clone().unwrap_or_default(),
+                    flags,
+                    uses: line.uses.iter().map(|u| u.describe()).collect(),
+                    groups: groups_of_line.remove(&l).unwrap_or_default(),
+                    status: st(l).as_str(),
+                    decision: decision_str(line.decision),
+                    why,
+                    tranche: placed,
+                    move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
+                    emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
+                    iso_dates: dates
+                        .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Each group with lines of the unit, and whether it holds together.
+    fn groups(&self) -> Vec<GroupRow> {
+        let analysis = &self.ctx.checked.analysis;
+        let index = &self.ctx.index;
+        let findings = &self.findings;
+        self.involved
+        .iter()
+        .map(|(_, g)| {
+            let problems: Vec<&&Finding> = findings
+                .iter()
+                .filter(|f| {
+                    f.group.as_deref() == Some(g.id.as_str()) && f.severity != Severity::Info
+                })
+                .collect();
+            let members = g
+                .members
+                .iter()
+                .map(|ext| {
+                    let status = index
+                        .by_ext
+                        .get(ext.as_str())
+                        .map(|id| analysis.status_of(*id).as_str())
+                        .unwrap_or("unknown");
+                    format!("{ext} ({status})")
+                })
+                .collect();
+            let rule_of = |rule: &str| problems.iter().find(|f| f.rule == rule);
+            let placed = groups::members(index, g)
+                .iter()
+                .find_map(|m| analysis.placed_of(*m));
+            let (holds, verdict) = if g.kind == GroupKind::Pickup {
+                match problems.first() {
+                    Some(_) => ("no", "Members who move leave the pickup group.".to_string()),
+                    None => (
+                        "yes",
+                        "No member moves: the pickup group stays as it is.".to_string(),
+                    ),
+                }
+            } else if let Some(f) = rule_of("hunt-group-split").or(rule_of("executive-split")) {
+                ("no", f.message.clone())
+            } else if let Some(f) = rule_of("group-undecided") {
+                ("not-yet", f.message.clone())
+            } else if let Some(f) = rule_of("tranche-override-conflict") {
+                (
+                    "yes",
+                    format!(
+                        "It moves together in tranche {}; {}",
+                        placed.unwrap_or_default(),
+                        f.message
+                    ),
+                )
+            } else {
+                let undecided = groups::members(index, g)
+                    .iter()
+                    .filter(|m| analysis.status_of(**m) == Status::Undecided)
+                    .count();
+                match (placed, undecided) {
+                    (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
+                    (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                    (None, n) => (
+                        "not-yet",
+                        format!("No member moves so far, and {n} have no decision: the group moves or stays as one."),
+                    ),
+                }
+            };
+            GroupRow {
+                id: g.id.clone(),
+                kind: g.kind.id(),
+                members,
+                holds,
+                verdict_html: crate::markup::code_spans(&verdict),
+            }
+        })
+        .collect()
+    }
+
+    /// The coordinator's steps, GOV.UK task-list style.
+    fn steps(&self) -> Vec<Task> {
+        let (ctx, u, unit) = (self.ctx, self.u, self.unit);
+        let analysis = &ctx.checked.analysis;
+        let st = |l: usize| analysis.status[u][l];
+        let (findings, involved) = (&self.findings, &self.involved);
+        // Every flagged line needs a look: one that cannot move is done when it is not
+        // marked to move, the others when they have a decision.
+        let review: Vec<usize> = (0..unit.lines.len())
+            .filter(|&l| unit.lines[l].ms_teams)
+            .collect();
+        let cannot = review.iter().filter(|&&l| st(l) == Status::Blocked).count();
+        let decided = |ls: &[usize]| {
+            ls.iter()
+                .filter(|&&l| match st(l) {
+                    Status::Blocked => unit.lines[l].decision != Some(Decision::Move),
+                    _ => unit.lines[l].decision.is_some(),
+                })
+                .count()
+        };
+        let losing: Vec<usize> = (0..unit.lines.len())
+            .filter(|&l| !unit.lines[l].uses.is_empty() && st(l) != Status::Blocked)
+            .collect();
+        let conflicts = findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.rule,
+                    "hunt-group-split"
+                        | "executive-split"
+                        | "group-undecided"
+                        | "tranche-override-conflict"
+                )
+            })
+            .count();
+        let moving_groups = involved.iter().any(|(_, g)| g.kind.moves_together());
+        let pickup = findings
+            .iter()
+            .filter(|f| {
+                f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str())
+            })
+            .count();
+        let (answer_state, answer) = answer_state(ctx, unit);
+        let deadline = long_date(ctx.deadline);
+
+        let mut steps = Vec::new();
+        let (s, label) = progress(review.len(), decided(&review));
+        steps.push(task(
+        "Review the lines flagged in the MS Teams column".into(),
+        match cannot {
+            0 => format!("{} line(s) flagged; check with each person whether they want to move.", review.len()),
+            n => format!(
+                "{} line(s) flagged, {n} of which cannot move and stay on Chorus; check with each person and tell those who cannot move.",
+                review.len()
+            ),
+        },
+        s,
+        label,
+    ));
+        let (s, label) = progress(losing.len(), decided(&losing));
+        steps.push(task(
+        "Record a move or stay decision for each line that uses a feature being removed".into(),
+        format!("{} line(s) use a softphone, the mobile app, the web portal or make external calls away from the desk.", losing.len()),
+        s,
+        label,
+    ));
+        let (s, label) = match (moving_groups, conflicts) {
+            (false, _) => ("not-needed", "Not needed".to_string()),
+            (true, 0) => ("completed", "Completed".to_string()),
+            (true, n) => ("action-needed", format!("{n} to resolve")),
+        };
+        steps.push(task(
+            "Resolve group conflicts".into(),
+            "Hunt groups and executive–assistant pairs move together or stay together.".into(),
+            s,
+            label,
+        ));
+        let (s, label) = match pickup {
+            0 => ("not-needed", "Not needed".to_string()),
+            n => ("to-do", format!("Tell {n} people")),
+        };
+        steps.push(task(
+            "Tell pickup group members who are moving".into(),
+            "People who move to Teams leave their Chorus pickup group.".into(),
+            s,
+            label,
+        ));
+        let (s, label) = if unit.responded.is_some() {
+            ("completed", "Completed".to_string())
+        } else {
+            ("to-do", "To do".to_string())
+        };
+        steps.push(task(
+            "Ask whether anyone else urgently needs Telephony over Teams".into(),
+            "Include them in your answer to the project.".into(),
+            s,
+            label,
+        ));
+        steps.push(task(
+            format!("Answer the project by {deadline}"),
+            "Email the project with the list of people who should move.".into(),
+            answer_state,
+            answer.clone(),
+        ));
+        steps
+    }
+}
+
+pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
+    let model = &ctx.checked.model;
+    let analysis = &ctx.checked.analysis;
+    let parts = UnitChecklist {
+        ctx,
+        u,
+        unit,
+        involved: ctx.involved[u]
+            .iter()
+            .map(|&(du, gi)| (&model.units[du], &model.units[du].groups[gi]))
+            .collect(),
+        findings: ctx.findings_of[u]
+            .iter()
+            .map(|&fi| &analysis.findings[fi])
+            .collect(),
+    };
+    let steps = parts.steps();
+    let (answer_state, answer) = answer_state(ctx, unit);
+    let steps_total = steps.iter().filter(|t| t.state != "not-needed").count();
+    let steps_done = steps.iter().filter(|t| t.state == "completed").count();
+
+    let counts = Counts::of(&analysis.status[u]);
+    Checklist {
+        id: unit.id.clone(),
+        name: unit.name.clone(),
+        cohort: unit
+            .cohort
+            .as_deref()
+            .map(cohort_name)
+            .unwrap_or_else(|| "Own Teams instance".into()),
+        separate_teams: unit.separate_teams,
+        coordinator: unit.coordinator.as_ref().map(|c| c.name.clone()),
+        coordinator_email: unit.coordinator.as_ref().and_then(|c| c.email.clone()),
+        answer,
+        answer_state,
+        steps,
+        steps_done,
+        steps_total,
+        lines: parts.lines(),
+        groups: parts.groups(),
+        findings: parts
+            .findings
+            .iter()
+            .map(|f| FindingRow {
+                severity: f.severity.as_str(),
+                rule: f.rule,
+                message_html: crate::markup::code_spans(&f.message),
+                location: crate::report::location(f),
+            })
+            .collect(),
+        counts,
+    }
+}
+
+pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
+    c.lines
+        .iter()
+        .map(|l| {
+            let date = |i: usize| l.iso_dates.get(i).cloned().unwrap_or_default();
+            CsvRow {
+                ext: l.ext.clone(),
+                holder: cell(&l.holder),
+                email: cell(&l.email),
+                ms_teams: l.flags.contains(&"MS Teams"),
+                flags: l.flags.join("; "),
+                uses: l.uses.join("; "),
+                groups: l.groups.join("; "),
+                status: l.status,
+                decision: l.decision,
+                tranche: l.tranche.map(|t| t.to_string()).unwrap_or_default(),
+                move_date: date(0),
+                email_3_weeks: date(1),
+                email_1_week: date(2),
+                email_last_day: date(3),
+            }
+        })
+        .collect()
+}
+
+/// Text from the data as a spreadsheet cell: one starting with `=`, `+`, `-` or `@` would
+/// be run as a formula, so it is kept as text with a leading apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn decision_str(d: Option<Decision>) -> &'static str {
+    match d {
+        Some(Decision::Move) => "move",
+        Some(Decision::Stay) => "stay",
+        None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_cells_never_run_as_formulas() {
+        for (text, want) in [
+            ("Ada", "Ada"),
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+44", "'+44"),
+            ("@a", "'@a"),
+            ("", ""),
+        ] {
+            assert_eq!(cell(text), want);
+        }
+    }
+
+    #[test]
+    fn task_progress() {
+        assert_eq!(progress(0, 0).0, "not-needed");
+        assert_eq!(progress(3, 3).0, "completed");
+        assert_eq!(progress(3, 0).0, "not-started");
+        assert_eq!(progress(3, 1), ("in-progress", "1 of 3 done".to_string()));
+    }
+}

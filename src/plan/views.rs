@@ -1,0 +1,217 @@
+//! The views pages render: what templates, calendars and CSV files get.
+//!
+//! Plain serializable data. Only the checklist views hold names, emails and extensions.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::Audience;
+use crate::rules::Counts;
+
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub organisation: String,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AudienceView {
+    pub id: String,
+    pub title: String,
+    pub personal_data: bool,
+}
+
+/// Everything a page template gets. Fields a page does not use are empty.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub site: SiteView,
+    pub audience: Option<AudienceView>,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Relative path from this page to the output root and to the audience home.
+    pub root: String,
+    pub home: String,
+    pub nav: Vec<Link>,
+    pub breadcrumbs: Vec<Link>,
+    pub today: String,
+    /// Filled by the renderer from the markdown.
+    pub content: String,
+    pub audiences: Vec<Link>,
+    pub pages: Vec<PageSummary>,
+    pub events: Vec<Step>,
+    pub calendar: Option<String>,
+    pub tranches: Vec<TrancheRow>,
+    pub units: Vec<UnitSummary>,
+    pub unit: Option<Box<Checklist>>,
+    pub deadline: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageSummary {
+    pub title: String,
+    pub summary: Option<String>,
+    pub href: String,
+}
+
+/// A timeline event as a step of the "step by step" pattern.
+#[derive(Debug, Serialize, Clone)]
+pub struct Step {
+    pub date: String,
+    pub datetime: String,
+    pub title: String,
+    /// past, current or upcoming against today.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct TrancheRow {
+    pub number: u32,
+    pub label: String,
+    pub date: String,
+    pub datetime: String,
+    pub who: String,
+    pub emails: Vec<String>,
+    pub placed: u32,
+    pub capacity: String,
+    pub over: bool,
+}
+
+/// What `{{ ... }}` insertions show, for one audience.
+#[derive(Debug, Serialize)]
+pub struct Insertions {
+    /// Whose data this is; internal links resolve for this audience.
+    #[serde(skip)]
+    pub audience: Audience,
+    pub tranches: Vec<TrancheRow>,
+    pub events: Vec<Step>,
+    pub cannot_move: Vec<String>,
+    pub statuses: Counts,
+    pub units: usize,
+    pub deadline: String,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitSummary {
+    pub id: String,
+    pub name: String,
+    pub cohort: String,
+    pub href: String,
+    pub lines: usize,
+    pub flagged: usize,
+    pub moving: usize,
+    pub steps_done: usize,
+    pub steps_total: usize,
+    pub answer: String,
+    pub answer_state: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Checklist {
+    pub id: String,
+    pub name: String,
+    pub cohort: String,
+    pub separate_teams: bool,
+    pub coordinator: Option<String>,
+    pub coordinator_email: Option<String>,
+    pub answer: String,
+    pub answer_state: &'static str,
+    pub steps: Vec<Task>,
+    pub steps_done: usize,
+    pub steps_total: usize,
+    pub lines: Vec<LineRow>,
+    pub groups: Vec<GroupRow>,
+    pub findings: Vec<FindingRow>,
+    pub counts: Counts,
+}
+
+/// A step of the coordinator's task list.
+#[derive(Debug, Serialize)]
+pub struct Task {
+    pub title: String,
+    pub hint: String,
+    pub state: &'static str,
+    pub state_label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LineRow {
+    pub ext: String,
+    pub holder: String,
+    pub email: String,
+    pub flags: Vec<&'static str>,
+    pub uses: Vec<&'static str>,
+    pub groups: Vec<String>,
+    pub status: &'static str,
+    pub decision: &'static str,
+    pub why: String,
+    pub tranche: Option<u32>,
+    pub move_date: String,
+    pub emails: Vec<String>,
+    /// The same dates as YYYY-MM-DD, for the CSV.
+    #[serde(skip)]
+    pub iso_dates: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub members: Vec<String>,
+    /// yes, no or not-yet.
+    pub holds: &'static str,
+    /// Escaped, with its `code` marked up.
+    pub verdict_html: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    pub severity: &'static str,
+    pub rule: &'static str,
+    /// Escaped, with its `code` marked up.
+    pub message_html: String,
+    pub location: String,
+}
+
+#[derive(Debug)]
+pub struct IcsCalendar {
+    pub name: String,
+    pub events: Vec<IcsEvent>,
+    pub stamp: NaiveDate,
+}
+
+#[derive(Debug)]
+pub struct IcsEvent {
+    pub uid: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CsvRow {
+    pub ext: String,
+    pub holder: String,
+    pub email: String,
+    pub ms_teams: bool,
+    pub flags: String,
+    pub uses: String,
+    pub groups: String,
+    pub status: &'static str,
+    pub decision: &'static str,
+    pub tranche: String,
+    pub move_date: String,
+    pub email_3_weeks: String,
+    pub email_1_week: String,
+    pub email_last_day: String,
+}

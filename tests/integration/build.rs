@@ -3,19 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{TODAY, bundled, cutover, site_copy, stderr, tree};
-
-fn build(root: &Path, out: &Path) -> std::process::Output {
-    cutover(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ])
-}
+use crate::{TODAY, build, bundled, cutover, site_copy, stderr, tree};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -1,6 +1,6 @@
 //! `cutover check`: the reports and the exit codes.
 
-use crate::{TODAY, bundled, cutover, fixtures, stderr, stdout};
+use crate::{TODAY, bundled, check_json, cutover, fixtures, stderr, stdout};
 
 fn small() -> String {
     fixtures().join("sites/small").display().to_string()
@@ -8,15 +8,7 @@ fn small() -> String {
 
 #[test]
 fn json_report_matches_snapshot() {
-    let out = cutover(&[
-        "check",
-        "--root",
-        &small(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
+    let (out, _) = check_json(&fixtures().join("sites/small"));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     insta::assert_snapshot!("small_json_report", stdout(&out));
 }
@@ -30,16 +22,7 @@ fn text_report_matches_snapshot() {
 
 #[test]
 fn json_report_has_the_spec_shape() {
-    let out = cutover(&[
-        "check",
-        "--root",
-        &small(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = check_json(&fixtures().join("sites/small"));
     assert_eq!(report["version"], 1);
     assert_eq!(report["today"], TODAY);
     for key in [
@@ -206,16 +189,7 @@ fn strict_fails_on_warnings() {
 /// The bundled guide's sample data was written to show every rule.
 #[test]
 fn bundled_data_shows_every_rule() {
-    let out = cutover(&[
-        "check",
-        "--root",
-        bundled().to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = check_json(&bundled());
     let rules: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -259,17 +233,8 @@ fn invalid_values_do_not_echo_as_rule_findings() {
         text.replace("    decision: stay\n", "    decision: maybe\n"),
     )
     .unwrap();
-    let out = cutover(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-    ]);
+    let (out, report) = check_json(site.path());
     assert_eq!(out.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings = report["findings"].as_array().unwrap();
     assert!(
         findings

@@ -29,6 +29,34 @@ pub fn cutover(args: &[&str]) -> Output {
         .expect("the cutover binary runs")
 }
 
+/// `cutover build --root ROOT --out OUT --today TODAY`.
+pub fn build(root: &Path, out: &Path) -> Output {
+    cutover(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ])
+}
+
+/// `cutover check --root ROOT --today TODAY --format json`: the run and its report.
+pub fn check_json(root: &Path) -> (Output, serde_json::Value) {
+    let out = cutover(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out, report)
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -22,15 +22,7 @@ fn contains_token(text: &str, needle: &str) -> bool {
 fn check_site(root: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let run = crate::cutover(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let run = crate::build(root, &out);
     assert_eq!(run.status.code(), Some(0), "{}", crate::stderr(&run));
 
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();

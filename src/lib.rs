@@ -106,6 +106,43 @@ pub struct BuildOptions {
     pub today: NaiveDate,
 }
 
+/// A whole site, rendered in memory: every file of the output by its `/`-separated path.
+#[derive(Debug)]
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub audiences: usize,
+    /// Rule findings shown on the checklists.
+    pub findings: usize,
+}
+
+/// Loads, checks and renders `root` without writing anything. Invalid data (or a theme
+/// that does not render) is an [`InvalidData`] error.
+pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered> {
+    let checked = check(root, today)?;
+    if !checked.is_valid() {
+        let mut problems = checked.problems;
+        finding::sort(&mut problems);
+        return Err(InvalidData(problems).into());
+    }
+    let theme = render::Theme::load(root, checked.model.site.as_ref())?;
+    let plan = plan::plan(&checked);
+    let mut files = render::render(&plan, &theme, &checked).map_err(InvalidData)?;
+    // Each audience's folder stands alone, so the static files go into each.
+    let statics = theme.static_files(root)?;
+    for target in plan.static_targets() {
+        files.extend(
+            statics
+                .iter()
+                .map(|(rel, bytes)| (format!("{target}{rel}"), bytes.clone())),
+        );
+    }
+    Ok(Rendered {
+        files,
+        audiences: plan.audiences.len(),
+        findings: checked.analysis.findings.len(),
+    })
+}
+
 /// What a build did.
 #[derive(Debug)]
 pub struct Built {
@@ -120,21 +157,12 @@ pub struct Built {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     write::check_target(&options.root, &options.out)?;
-    let checked = check(&options.root, options.today)?;
-    if !checked.is_valid() {
-        let mut problems = checked.problems;
-        finding::sort(&mut problems);
-        return Err(InvalidData(problems).into());
-    }
-    let theme = render::Theme::load(&options.root, checked.model.site.as_ref())?;
-    let plan = plan::plan(&checked);
-    let files = render::render(&plan, &theme, &checked).map_err(InvalidData)?;
-    let statics = theme.static_files(&options.root)?;
-    write::swap_in(&options.out, &files, &statics, &plan.static_targets())?;
+    let site = render_site(&options.root, options.today)?;
+    write::swap_in(&options.out, &site.files)?;
     Ok(Built {
-        files: files.len() + statics.len() * plan.static_targets().len(),
-        audiences: plan.audiences.len(),
-        findings: checked.analysis.findings.len(),
+        files: site.files.len(),
+        audiences: site.audiences,
+        findings: site.findings,
         millis: start.elapsed().as_millis(),
     })
 }

@@ -50,12 +50,7 @@ pub fn check_target(root: &Path, out: &Path) -> Result<()> {
 }
 
 /// Writes `files` (and `statics` into each of `static_targets`) as the new content of `out`.
-pub fn swap_in(
-    out: &Path,
-    files: &[(String, Vec<u8>)],
-    statics: &[(String, Vec<u8>)],
-    static_targets: &[String],
-) -> Result<()> {
+pub fn swap_in(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     // `./site/./` or `.` name no folder until resolved.
     let out = &std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
     let out = &out.components().collect::<PathBuf>();
@@ -81,7 +76,7 @@ pub fn swap_in(
         fs::remove_dir_all(&fresh).with_context(|| format!("removing {}", fresh.display()))?;
     }
 
-    let written = write_tree(&fresh, files, statics, static_targets);
+    let written = write_tree(&fresh, files);
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&fresh);
         return Err(e);
@@ -114,22 +109,12 @@ pub const MARKER: &str = ".cutover-output";
 const MARKER_TEXT: &str =
     "This folder is written by `cutover build`, which replaces all of it on every build.\n";
 
-fn write_tree(
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-    statics: &[(String, Vec<u8>)],
-    static_targets: &[String],
-) -> Result<()> {
+fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     fs::write(dir.join(MARKER), MARKER_TEXT)
         .with_context(|| format!("writing {}", dir.display()))?;
-    let statics = static_targets.iter().flat_map(|target| {
-        statics
-            .iter()
-            .map(move |(rel, bytes)| (format!("{target}{rel}"), bytes))
-    });
-    for (rel, bytes) in statics.chain(files.iter().map(|(rel, bytes)| (rel.clone(), bytes))) {
-        let path = dir.join(&rel);
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
@@ -174,12 +159,14 @@ mod tests {
         fs::create_dir_all(out.join("stale")).unwrap();
         fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("stale/x.html"), "old").unwrap();
-        let files = vec![("a/index.html".to_string(), b"new".to_vec())];
-        let statics = vec![("style.css".to_string(), b"css".to_vec())];
-        swap_in(&out, &files, &statics, &["".into(), "a/".into()]).unwrap();
+        let files = vec![
+            ("a/index.html".to_string(), b"new".to_vec()),
+            ("a/style.css".to_string(), b"css".to_vec()),
+        ];
+        swap_in(&out, &files).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"new");
         assert_eq!(fs::read(out.join("a/style.css")).unwrap(), b"css");
-        assert!(out.join("style.css").exists());
+        assert!(out.join(MARKER).exists());
         assert!(!out.join("stale").exists());
         // Nothing left beside it.
         let names: Vec<_> = fs::read_dir(tmp.path())

@@ -45,6 +45,19 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Serve the site on a local address, rebuilding and reloading pages as files change
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        /// The address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on (0: any free port)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Write a small working site to start from
     New {
         /// The folder to create (it must not exist, or be empty)

@@ -6,7 +6,8 @@
 //!
 //! [`load`] reads the root → [`rules`] work out statuses, placements and findings →
 //! [`plan`] decides each audience's pages → [`render`] turns them into files →
-//! [`write`] swaps the new site in. `check` stops after the rules and writes nothing.
+//! [`write`] swaps the new site in. `check` stops after the rules and writes nothing;
+//! [`serve`] keeps the site in memory and rebuilds it as files change.
 
 // Problems travel as `Finding` values (the report needs all their fields); the paths that
 // return them are cold, so boxing them would only add noise.
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod skeleton;
 pub mod write;
 

@@ -85,6 +85,20 @@ fn run(command: Command) -> anyhow::Result<u8> {
                 0
             })
         }
+        Command::Serve {
+            root,
+            today: day,
+            bind,
+            port,
+        } => {
+            cutover::serve::serve(cutover::serve::ServeOptions {
+                root,
+                today: day.unwrap_or_else(today),
+                bind,
+                port,
+            })?;
+            Ok(0)
+        }
         Command::New { dir } => {
             cutover::skeleton::write(&dir, today())?;
             eprintln!(

@@ -107,7 +107,7 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
     // The value as written, quoted, when the line is a plain `key: value`.
     let written = match source.map(str::trim).map(|l| l.trim_start_matches("- ")) {
         Some(l) if l.contains(": ") && !l.contains(['{', '[']) => format!("`{l}` "),
-        _ => "this value ".to_string(),
+        _ => "the value on this line ".to_string(),
     };
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
@@ -137,7 +137,7 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
         }
         m if m.starts_with("expected mapping") => Some("a map of `key: value` entries"),
         m if m.starts_with("expected string") || m.starts_with("expected scalar") => {
-            Some("a single value, not a list or map")
+            Some("text or a number (not a list or map)")
         }
         _ => None,
     };
@@ -250,7 +250,7 @@ mod tests {
                 2,
                 "`flag: maybe` is not true or false",
             ),
-            ("name: [1, 2]\n", "bad value", 1, "is not a single value"),
+            ("name: [1, 2]\n", "bad value", 1, "is not text or a number"),
             (
                 "name: a\ncount: -2\n",
                 "bad value",

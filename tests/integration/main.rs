@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod invalid_data;
 mod privacy;
+mod serve;
 
 use std::fs;
 use std::path::{Path, PathBuf};

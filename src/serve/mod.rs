@@ -1,0 +1,184 @@
+//! `cutover serve`: builds the site into memory, serves it, watches the root and rebuilds
+//! on change, reloading open pages. A broken edit keeps the last good site served, with
+//! the error shown over every page, until the next good save.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::InvalidData;
+use crate::report;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub today: NaiveDate,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// What the server shows: the last good site, and the error of the last build if it failed.
+#[derive(Default)]
+struct Current {
+    files: Arc<HashMap<String, Vec<u8>>>,
+    error: Option<String>,
+}
+
+/// Shared between the HTTP handlers and the rebuild loop.
+pub(crate) struct State {
+    current: RwLock<Current>,
+    /// One message per build, good or bad: open pages reload on it.
+    builds: broadcast::Sender<u64>,
+}
+
+/// Runs the server until Ctrl-C.
+pub fn serve(options: ServeOptions) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's runtime")?;
+    runtime.block_on(run(options))
+}
+
+async fn run(options: ServeOptions) -> Result<()> {
+    let (builds, _) = broadcast::channel(16);
+    let state = Arc::new(State {
+        current: RwLock::new(Current::default()),
+        builds,
+    });
+    rebuild(&state, &options, 0).await;
+
+    let (changes_tx, changes) = mpsc::unbounded_channel();
+    let inputs = watch::Inputs::watch(&options.root, changes_tx)?;
+    tokio::spawn(rebuild_on_change(
+        state.clone(),
+        options.clone(),
+        inputs,
+        changes,
+    ));
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| {
+            format!("listening on {address}: is another server using the port? Pass --port")
+        })?;
+    let local = listener
+        .local_addr()
+        .context("reading the server's address")?;
+    eprintln!(
+        "serving {} at http://{local}/ (Ctrl-C stops)",
+        options.root.display()
+    );
+
+    let app = http::router(state);
+    tokio::select! {
+        served = axum::serve(listener, app) => served.context("serving")?,
+        _ = tokio::signal::ctrl_c() => eprintln!("stopped"),
+    }
+    Ok(())
+}
+
+/// Rebuilds once for every burst of changes, however many files it touched.
+async fn rebuild_on_change(
+    state: Arc<State>,
+    options: ServeOptions,
+    mut inputs: watch::Inputs,
+    mut changes: mpsc::UnboundedReceiver<Vec<PathBuf>>,
+) {
+    let mut count = 0;
+    while let Some(first) = changes.recv().await {
+        let mut changed = first;
+        // Take in what else arrives while the burst lasts (a `git checkout`, an editor's
+        // write-then-rename), so it all makes one rebuild.
+        while let Ok(Some(more)) = tokio::time::timeout(watch::QUIET, changes.recv()).await {
+            changed.extend(more);
+        }
+        // A `static/` made since the start is watched from now on.
+        inputs.refresh();
+        count += 1;
+        let changed: std::collections::BTreeSet<String> = changed
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&options.root)
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let shown: Vec<&String> = changed.iter().take(3).collect();
+        let more = changed.len().saturating_sub(shown.len());
+        let shown: Vec<&str> = shown.iter().map(|s| s.as_str()).collect();
+        eprintln!(
+            "changed: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        rebuild(&state, &options, count).await;
+    }
+}
+
+/// Builds the site into memory; on failure keeps the last good one and records the error.
+async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
+    let start = Instant::now();
+    let (root, today) = (options.root.clone(), options.today);
+    let built = tokio::task::spawn_blocking(move || crate::render_site(&root, today)).await;
+    let outcome = match built {
+        Ok(Ok(site)) => Ok(site),
+        Ok(Err(e)) => Err(describe(&e)),
+        Err(e) => Err(format!("the build stopped: {e}")),
+    };
+    {
+        let mut current = state
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match outcome {
+            Ok(site) => {
+                eprintln!(
+                    "built {} files in {} ms",
+                    site.files.len(),
+                    start.elapsed().as_millis()
+                );
+                current.files = Arc::new(site.files.into_iter().collect());
+                current.error = None;
+            }
+            Err(message) => {
+                eprintln!(
+                    "{message}\nstill serving the last good site; save a correction to rebuild"
+                );
+                current.error = Some(message);
+            }
+        }
+    }
+    // No open page is no error.
+    let _ = state.builds.send(count);
+}
+
+/// An error as the command line prints it: every problem with its file and line.
+fn describe(err: &anyhow::Error) -> String {
+    if let Some(InvalidData(problems)) = err.downcast_ref::<InvalidData>() {
+        let mut lines: Vec<String> = problems.iter().map(report::text_line).collect();
+        lines.push(format!("error: {err}"));
+        return lines.join("\n");
+    }
+    let mut message = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        message.push_str(&format!("\n  Caused by: {cause}"));
+    }
+    message
+}

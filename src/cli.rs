@@ -31,6 +31,9 @@ pub enum Command {
         /// The date deadlines are counted from, YYYY-MM-DD (default: today)
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
+        /// Also write what changed since the previous build, as JSON, to FILE
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
     },
     /// Check the data and print the findings; writes nothing
     Check {

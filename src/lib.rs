@@ -13,6 +13,7 @@
 // return them are cold, so boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod changes;
 pub mod finding;
 pub mod load;
 pub mod markup;
@@ -115,6 +116,10 @@ pub struct Rendered {
     pub audiences: usize,
     /// Rule findings shown on the checklists.
     pub findings: usize,
+    /// Every unit's lines, for the change report.
+    pub units: Vec<changes::UnitState>,
+    /// The first audience with unit checklists, whose CSV files keep each build's lines.
+    pub checklists: Option<String>,
 }
 
 /// Loads, checks and renders `root` without writing anything. Invalid data (or a theme
@@ -138,10 +143,18 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered> {
                 .map(|(rel, bytes)| (format!("{target}{rel}"), bytes.clone())),
         );
     }
+    let checklists = checked
+        .model
+        .site
+        .as_ref()
+        .and_then(|s| s.audiences.iter().find(|a| a.unit_checklists))
+        .map(|a| a.id.clone());
     Ok(Rendered {
         files,
         audiences: plan.audiences.len(),
         findings: checked.analysis.findings.len(),
+        units: changes::unit_states(&checked),
+        checklists,
     })
 }
 
@@ -152,6 +165,8 @@ pub struct Built {
     pub audiences: usize,
     pub findings: usize,
     pub millis: u128,
+    /// What changed since the build that `out` held.
+    pub changes: changes::Report,
 }
 
 /// Builds every audience's site into `options.out`, atomically. Invalid data is an
@@ -159,12 +174,27 @@ pub struct Built {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     write::check_target(&options.root, &options.out)?;
-    let site = render_site(&options.root, options.today)?;
+    let mut site = render_site(&options.root, options.today)?;
+    let manifest = changes::manifest(&site.files, &site.units);
+    // Compared before the swap, while the previous build is still there.
+    let previous = changes::read_manifest(&options.out);
+    let report = changes::compare(
+        previous.as_ref(),
+        &manifest,
+        &site.units,
+        |unit| match &site.checklists {
+            Some(audience) => changes::read_lines(&options.out, audience, unit),
+            None => Default::default(),
+        },
+    );
+    let json = serde_json::to_vec_pretty(&manifest).map_err(anyhow::Error::from)?;
+    site.files.push((changes::MANIFEST.to_string(), json));
     write::swap_in(&options.out, &site.files)?;
     Ok(Built {
         files: site.files.len(),
         audiences: site.audiences,
         findings: site.findings,
         millis: start.elapsed().as_millis(),
+        changes: report,
     })
 }

@@ -4,6 +4,7 @@ mod cli;
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 use cli::{Cli, Command};
@@ -46,6 +47,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
             root,
             out,
             today: day,
+            changes,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let built = cutover::build(&BuildOptions {
@@ -64,6 +66,12 @@ fn run(command: Command) -> anyhow::Result<u8> {
                 out.display(),
                 built.millis,
             );
+            eprint!("{}", built.changes.text());
+            if let Some(file) = changes {
+                let json = serde_json::to_string_pretty(&built.changes)?;
+                std::fs::write(&file, json + "\n")
+                    .with_context(|| format!("writing the change report to {}", file.display()))?;
+            }
             Ok(0)
         }
         Command::Check {

@@ -109,6 +109,11 @@ impl UnitChecklist<'_, '_> {
                     tranche: placed,
                     move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
                     emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
+                    rules: ctx
+                        .rules_by_ext
+                        .get(line.ext.as_str())
+                        .map(|r| r.iter().copied().collect())
+                        .unwrap_or_default(),
                     iso_dates: dates
                         .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
                         .unwrap_or_default(),
@@ -375,6 +380,7 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
                 email_3_weeks: date(1),
                 email_1_week: date(2),
                 email_last_day: date(3),
+                findings: l.rules.join("; "),
             }
         })
         .collect()

@@ -116,6 +116,8 @@ struct Ctx<'a> {
     involved: Vec<Vec<(usize, usize)>>,
     /// Per unit: positions in `analysis.findings` about it or about its groups.
     findings_of: Vec<BTreeSet<usize>>,
+    /// Per extension: the rules of the findings naming it.
+    rules_by_ext: HashMap<&'a str, BTreeSet<&'static str>>,
     /// Per tranche number: the move date and the countdown email dates, worked out once.
     dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])>,
 }
@@ -173,6 +175,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         Ctx {
+            rules_by_ext: checked.analysis.rules_by_ext(),
             dates,
             checked,
             site,

@@ -158,6 +158,8 @@ pub struct LineRow {
     pub tranche: Option<u32>,
     pub move_date: String,
     pub emails: Vec<String>,
+    /// The rules of the findings about the line.
+    pub rules: Vec<&'static str>,
     /// The same dates as YYYY-MM-DD, for the CSV.
     #[serde(skip)]
     pub iso_dates: Vec<String>,
@@ -214,4 +216,6 @@ pub struct CsvRow {
     pub email_3_weeks: String,
     pub email_1_week: String,
     pub email_last_day: String,
+    /// Rule ids, `; `-separated.
+    pub findings: String,
 }

@@ -69,6 +69,17 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// For each extension, the rules of the findings that name it, sorted.
+    pub fn rules_by_ext(&self) -> HashMap<&str, std::collections::BTreeSet<&'static str>> {
+        let mut by_ext: HashMap<&str, std::collections::BTreeSet<&'static str>> = HashMap::new();
+        for f in &self.findings {
+            for ext in &f.exts {
+                by_ext.entry(ext.as_str()).or_default().insert(f.rule);
+            }
+        }
+        by_ext
+    }
+
     pub fn status_of(&self, id: LineId) -> Status {
         self.status[id.0][id.1]
     }

@@ -290,3 +290,117 @@ fn the_bundled_guide_builds() {
             .is_file()
     );
 }
+
+/// Each build compares with the one before: units whose lines changed, line by line, and
+/// files added, removed or changed per audience.
+#[test]
+fn reports_what_changed_since_the_last_build() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    let report_file = site.path().join("changes.json");
+    let run_with_report = || {
+        let run = cutover(&[
+            "build",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--changes",
+            report_file.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let report: serde_json::Value = serde_json::from_str(&read(&report_file)).unwrap();
+        (stderr(&run), report)
+    };
+    let (text, report) = run_with_report();
+    assert!(text.contains("no previous build to compare with"));
+    assert_eq!(report["first_build"], true);
+    let (text, report) = run_with_report();
+    assert!(text.contains("no changes since the last build"), "{text}");
+    assert_eq!(report["units"], serde_json::json!([]));
+
+    // A decision changes: that unit, that line, before and after.
+    let physics = site.path().join("data/units/physics.yaml");
+    fs::write(
+        &physics,
+        read(&physics).replace("    decision: stay\n", "    decision: move\n"),
+    )
+    .unwrap();
+    // A unit goes, another comes.
+    fs::remove_file(site.path().join("data/units/own-teams.yaml")).unwrap();
+    fs::write(
+        site.path().join("data/units/new-unit.yaml"),
+        "name: New\ncohort: department\n",
+    )
+    .unwrap();
+    // A page for coordinators only changes.
+    let deciding = site.path().join("content/deciding.md");
+    fs::write(
+        &deciding,
+        read(&deciding).replace("Hunt groups move whole.", "Hunt groups move as one."),
+    )
+    .unwrap();
+
+    let (text, report) = run_with_report();
+    let units: Vec<(String, String)> = report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().into(),
+                u["change"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("new-unit", "added"),
+        ("own-teams", "removed"),
+        ("physics", "changed"),
+    ]
+    .iter()
+    .map(|(u, c)| (u.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(units, expected);
+    let physics_lines = &report["units"][2]["lines"];
+    let line = physics_lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["ext"] == "71002")
+        .unwrap();
+    assert_eq!(line["before"]["status"], "staying");
+    assert_eq!(line["after"]["status"], "moving");
+    assert_eq!(line["after"]["tranche"], 3);
+    assert!(
+        line["before"]["findings"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("hunt-group-split"))
+    );
+    assert!(text.contains("71002: staying"), "{text}");
+    let changed = |aud: &str| -> Vec<String> {
+        report["pages"][aud]["changed"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(changed("coordinators").contains(&"coordinators/deciding/index.html".to_string()));
+    assert!(!changed("staying").iter().any(|p| p.contains("deciding")));
+    assert!(
+        report["pages"]["coordinators"]["added"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "coordinators/units/new-unit/index.html")
+    );
+    assert!(
+        report["pages"]["coordinators"]["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "coordinators/units/own-teams/checklist.csv")
+    );
+}

@@ -79,9 +79,25 @@ fn check_site(root: &Path) {
             );
         }
     }
-    // The landing page is for everyone.
-    let landing = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(secrets.iter().all(|s| !contains_token(&landing, s)));
+    // The files at the top (the landing page, the manifest) are for everyone.
+    let top: Vec<(String, Vec<u8>)> = tree(&out)
+        .into_iter()
+        .filter(|(p, _)| {
+            !site
+                .audiences
+                .iter()
+                .any(|a| p.starts_with(&format!("{}/", a.id)))
+        })
+        .collect();
+    assert!(top.iter().any(|(p, _)| p == "manifest.json"));
+    for (path, bytes) in top {
+        let text = String::from_utf8_lossy(&bytes);
+        let leaks: Vec<&String> = secrets
+            .iter()
+            .filter(|s| contains_token(&text, s))
+            .collect();
+        assert!(leaks.is_empty(), "{path} leaks {leaks:?}");
+    }
 }
 
 #[test]

@@ -1,0 +1,449 @@
+//! What changed since the last build, for CI to tell just the coordinators concerned.
+//!
+//! Every build leaves `manifest.json` at the top of its output: a hash of every file and a
+//! digest of every unit's lines (status, tranche, findings). It holds no names, emails or
+//! extensions. The next build compares with it; for a unit whose digest changed, the lines
+//! before are read back from the previous checklist CSV, which only a personal-data
+//! audience has.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Checked;
+
+pub const MANIFEST: &str = "manifest.json";
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    /// Every file of the output but the manifest, by path: a hash of its bytes.
+    pub pages: BTreeMap<String, String>,
+    /// Every unit by id: a digest of its lines' status, tranche and findings.
+    pub units: BTreeMap<String, String>,
+}
+
+/// A line as the change report compares it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineState {
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tranche: Option<u32>,
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitState {
+    pub id: String,
+    /// By extension.
+    pub lines: BTreeMap<String, LineState>,
+}
+
+fn hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
+}
+
+/// Every unit's lines as the report compares them.
+pub fn unit_states(checked: &Checked) -> Vec<UnitState> {
+    let rules = checked.analysis.rules_by_ext();
+    checked
+        .model
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| UnitState {
+            id: unit.id.clone(),
+            lines: unit
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(l, line)| {
+                    let state = LineState {
+                        status: checked.analysis.status[u][l].as_str().to_string(),
+                        tranche: checked.analysis.placed[u][l],
+                        findings: rules
+                            .get(line.ext.as_str())
+                            .map(|r| r.iter().map(|s| s.to_string()).collect())
+                            .unwrap_or_default(),
+                    };
+                    (line.ext.clone(), state)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn manifest(files: &[(String, Vec<u8>)], units: &[UnitState]) -> Manifest {
+    let pages = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), hash(bytes)))
+        .collect();
+    let units = units
+        .iter()
+        .map(|u| {
+            let mut text = String::new();
+            for (ext, line) in &u.lines {
+                let _ = writeln!(
+                    text,
+                    "{ext}\t{}\t{:?}\t{}",
+                    line.status,
+                    line.tranche,
+                    line.findings.join(",")
+                );
+            }
+            (u.id.clone(), hash(text.as_bytes()))
+        })
+        .collect();
+    Manifest {
+        version: 1,
+        pages,
+        units,
+    }
+}
+
+/// The previous build's manifest, if `out` holds one.
+pub fn read_manifest(out: &Path) -> Option<Manifest> {
+    let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// A unit's lines as the previous build's checklist CSV gave them.
+pub fn read_lines(out: &Path, audience: &str, unit: &str) -> BTreeMap<String, LineState> {
+    let path = out
+        .join(audience)
+        .join("units")
+        .join(unit)
+        .join("checklist.csv");
+    let Ok(mut reader) = csv::Reader::from_path(path) else {
+        return BTreeMap::new();
+    };
+    let Ok(headers) = reader.headers().cloned() else {
+        return BTreeMap::new();
+    };
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(ext), Some(status)) = (column("ext"), column("status")) else {
+        return BTreeMap::new();
+    };
+    let (tranche, findings) = (column("tranche"), column("findings"));
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| {
+            let get = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or_default();
+            let state = LineState {
+                status: get(Some(status)).to_string(),
+                tranche: get(tranche).parse().ok(),
+                findings: get(findings)
+                    .split("; ")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            };
+            (get(Some(ext)).to_string(), state)
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineChange {
+    pub ext: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<LineState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<LineState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitChange {
+    pub unit: String,
+    /// added, removed or changed.
+    pub change: &'static str,
+    /// Only for changed units whose lines the previous build's checklists show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineChange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PageChanges {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    /// There was no previous build to compare with.
+    pub first_build: bool,
+    pub units: Vec<UnitChange>,
+    /// By audience (`""` for the files at the top).
+    pub pages: BTreeMap<String, PageChanges>,
+}
+
+/// Compares with the previous build. `before` reads a changed unit's previous lines.
+pub fn compare(
+    old: Option<&Manifest>,
+    new: &Manifest,
+    units: &[UnitState],
+    before: impl Fn(&str) -> BTreeMap<String, LineState>,
+) -> Report {
+    let Some(old) = old else {
+        return Report {
+            version: 1,
+            first_build: true,
+            ..Report::default()
+        };
+    };
+    let mut report = Report {
+        version: 1,
+        ..Report::default()
+    };
+    let now: BTreeMap<&str, &UnitState> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let ids: BTreeSet<&str> = old
+        .units
+        .keys()
+        .chain(new.units.keys())
+        .map(String::as_str)
+        .collect();
+    for id in ids {
+        let change = match (old.units.get(id), new.units.get(id)) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            (Some(a), Some(b)) if a != b => "changed",
+            _ => continue,
+        };
+        let lines = match (change, now.get(id)) {
+            ("changed", Some(unit)) => line_changes(&before(id), &unit.lines),
+            _ => Vec::new(),
+        };
+        report.units.push(UnitChange {
+            unit: id.to_string(),
+            change,
+            lines,
+        });
+    }
+    let paths: BTreeSet<&str> = old
+        .pages
+        .keys()
+        .chain(new.pages.keys())
+        .map(String::as_str)
+        .collect();
+    for path in paths {
+        let audience = path
+            .split_once('/')
+            .map(|(a, _)| a)
+            .unwrap_or("")
+            .to_string();
+        let pages = report.pages.entry(audience).or_default();
+        match (old.pages.get(path), new.pages.get(path)) {
+            (None, Some(_)) => pages.added.push(path.to_string()),
+            (Some(_), None) => pages.removed.push(path.to_string()),
+            (Some(a), Some(b)) if a != b => pages.changed.push(path.to_string()),
+            _ => {}
+        }
+    }
+    report
+        .pages
+        .retain(|_, p| !(p.added.is_empty() && p.removed.is_empty() && p.changed.is_empty()));
+    report
+}
+
+fn line_changes(
+    before: &BTreeMap<String, LineState>,
+    after: &BTreeMap<String, LineState>,
+) -> Vec<LineChange> {
+    let exts: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut changes: Vec<LineChange> = exts
+        .into_iter()
+        .filter(|ext| before.get(*ext) != after.get(*ext))
+        .map(|ext| LineChange {
+            ext: ext.clone(),
+            before: before.get(ext).cloned(),
+            after: after.get(ext).cloned(),
+        })
+        .collect();
+    changes.sort_by(|a, b| crate::report::ext_order(&a.ext, &b.ext));
+    changes
+}
+
+fn describe(state: Option<&LineState>) -> String {
+    match state {
+        None => "none".to_string(),
+        Some(s) => {
+            let tranche = s
+                .tranche
+                .map(|t| format!(", tranche {t}"))
+                .unwrap_or_default();
+            let findings = if s.findings.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", s.findings.join(", "))
+            };
+            format!("{}{tranche}{findings}", s.status)
+        }
+    }
+}
+
+impl Report {
+    /// The report as the command line prints it.
+    pub fn text(&self) -> String {
+        if self.first_build {
+            return "no previous build to compare with\n".to_string();
+        }
+        if self.units.is_empty() && self.pages.is_empty() {
+            return "no changes since the last build\n".to_string();
+        }
+        let mut out = String::from("changes since the last build:\n");
+        for u in &self.units {
+            let _ = writeln!(out, "  unit {}: {}", u.unit, u.change);
+            for l in &u.lines {
+                let _ = writeln!(
+                    out,
+                    "    {}: {} -> {}",
+                    l.ext,
+                    describe(l.before.as_ref()),
+                    describe(l.after.as_ref())
+                );
+            }
+        }
+        for (audience, p) in &self.pages {
+            let name = if audience.is_empty() {
+                "the top folder"
+            } else {
+                audience
+            };
+            let _ = writeln!(out, "  files of {name}:");
+            for (what, paths) in [
+                ("added", &p.added),
+                ("removed", &p.removed),
+                ("changed", &p.changed),
+            ] {
+                if paths.is_empty() {
+                    continue;
+                }
+                let prefix = if audience.is_empty() {
+                    String::new()
+                } else {
+                    format!("{audience}/")
+                };
+                let mut shown: Vec<&str> = paths
+                    .iter()
+                    .take(8)
+                    .map(|p| p.strip_prefix(&prefix).unwrap_or(p))
+                    .collect();
+                if paths.len() > shown.len() {
+                    shown.push("...");
+                }
+                let _ = writeln!(out, "    {what} ({}): {}", paths.len(), shown.join(", "));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(status: &str, tranche: Option<u32>, findings: &[&str]) -> LineState {
+        LineState {
+            status: status.into(),
+            tranche,
+            findings: findings.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn unit(id: &str, lines: &[(&str, LineState)]) -> UnitState {
+        UnitState {
+            id: id.into(),
+            lines: lines
+                .iter()
+                .map(|(e, s)| (e.to_string(), s.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn reports_units_lines_and_pages() {
+        let before_units = [
+            unit(
+                "a",
+                &[
+                    ("1", state("moving", Some(2), &[])),
+                    ("2", state("staying", None, &["features-lost"])),
+                ],
+            ),
+            unit("gone", &[]),
+        ];
+        let old = manifest(
+            &[
+                ("x/index.html".into(), b"1".to_vec()),
+                ("x/old.html".into(), b"1".to_vec()),
+            ],
+            &before_units,
+        );
+        let after_units = [
+            unit(
+                "a",
+                &[
+                    ("1", state("moving", Some(3), &[])),
+                    ("2", state("staying", None, &["features-lost"])),
+                ],
+            ),
+            unit("new", &[]),
+        ];
+        let new = manifest(
+            &[
+                ("x/index.html".into(), b"2".to_vec()),
+                ("y/index.html".into(), b"1".to_vec()),
+            ],
+            &after_units,
+        );
+        let report = compare(Some(&old), &new, &after_units, |id| {
+            assert_eq!(id, "a", "only changed units are read back");
+            before_units[0].lines.clone()
+        });
+        let kinds: Vec<(&str, &str)> = report
+            .units
+            .iter()
+            .map(|u| (u.unit.as_str(), u.change))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![("a", "changed"), ("gone", "removed"), ("new", "added")]
+        );
+        assert_eq!(report.units[0].lines.len(), 1);
+        assert_eq!(report.units[0].lines[0].ext, "1");
+        assert_eq!(
+            report.pages["x"],
+            PageChanges {
+                added: vec![],
+                removed: vec!["x/old.html".into()],
+                changed: vec!["x/index.html".into()]
+            }
+        );
+        assert_eq!(report.pages["y"].added, vec!["y/index.html".to_string()]);
+        assert!(
+            report
+                .text()
+                .contains("    1: moving, tranche 2 -> moving, tranche 3")
+        );
+
+        let same = compare(Some(&new), &new, &after_units, |_| BTreeMap::new());
+        assert_eq!(same.text(), "no changes since the last build\n");
+        assert!(compare(None, &new, &after_units, |_| BTreeMap::new()).first_build);
+    }
+
+    #[test]
+    fn the_manifest_names_no_extension() {
+        let units = [unit(
+            "a",
+            &[("71001", state("moving", Some(2), &["unflagged-move"]))],
+        )];
+        let text = serde_json::to_string(&manifest(&[], &units)).unwrap();
+        assert!(!text.contains("71001"));
+    }
+}

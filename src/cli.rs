@@ -34,6 +34,10 @@ pub enum Command {
         /// Also write what changed since the previous build, as JSON, to FILE
         #[arg(long, value_name = "FILE")]
         changes: Option<PathBuf>,
+        /// Build just this audience (repeat for more), e.g. the ones without personal data
+        /// for a public web site
+        #[arg(long = "audience", value_name = "ID")]
+        audiences: Vec<String>,
     },
     /// Check the data and print the findings; writes nothing
     Check {

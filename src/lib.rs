@@ -107,6 +107,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub out: PathBuf,
     pub today: NaiveDate,
+    /// Build just these audiences; `None`: all.
+    pub audiences: Option<Vec<String>>,
 }
 
 /// A whole site, rendered in memory: every file of the output by its `/`-separated path.
@@ -122,17 +124,26 @@ pub struct Rendered {
     pub checklists: Option<String>,
 }
 
-/// Loads, checks and renders `root` without writing anything. Invalid data (or a theme
-/// that does not render) is an [`InvalidData`] error.
-pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered> {
+/// Loads, checks and renders `root` without writing anything: every audience, or those
+/// in `only`. Invalid data (or a theme that does not render) is an [`InvalidData`] error.
+pub fn render_site(root: &Path, today: NaiveDate, only: Option<&[String]>) -> Result<Rendered> {
     let checked = check(root, today)?;
     if !checked.is_valid() {
         let mut problems = checked.problems;
         finding::sort(&mut problems);
         return Err(InvalidData(problems).into());
     }
+    if let (Some(only), Some(site)) = (only, &checked.model.site) {
+        let known: Vec<&str> = site.audiences.iter().map(|a| a.id.as_str()).collect();
+        if let Some(unknown) = only.iter().find(|id| !known.contains(&id.as_str())) {
+            anyhow::bail!(
+                "--audience {unknown} is not an audience of site.yaml (audiences: {})",
+                known.join(", ")
+            );
+        }
+    }
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
-    let plan = plan::plan(&checked);
+    let plan = plan::plan(&checked, only);
     let mut files = render::render(&plan, &theme, &checked).map_err(InvalidData)?;
     // Each audience's folder stands alone, so the static files go into each.
     let statics = theme.static_files(root)?;
@@ -147,7 +158,11 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered> {
         .model
         .site
         .as_ref()
-        .and_then(|s| s.audiences.iter().find(|a| a.unit_checklists))
+        .and_then(|s| {
+            s.audiences
+                .iter()
+                .find(|a| a.unit_checklists && plan.audiences.contains(&a.id))
+        })
         .map(|a| a.id.clone());
     Ok(Rendered {
         files,
@@ -174,7 +189,7 @@ pub struct Built {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     write::check_target(&options.root, &options.out)?;
-    let mut site = render_site(&options.root, options.today)?;
+    let mut site = render_site(&options.root, options.today, options.audiences.as_deref())?;
     let manifest = changes::manifest(&site.files, &site.units);
     // Compared before the swap, while the previous build is still there.
     let previous = changes::read_manifest(&options.out);

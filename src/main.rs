@@ -48,12 +48,14 @@ fn run(command: Command) -> anyhow::Result<u8> {
             out,
             today: day,
             changes,
+            audiences,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let built = cutover::build(&BuildOptions {
                 root,
                 out: out.clone(),
                 today: day.unwrap_or_else(today),
+                audiences: (!audiences.is_empty()).then_some(audiences),
             })?;
             let findings = match built.findings {
                 0 => "no findings".to_string(),

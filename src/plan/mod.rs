@@ -209,20 +209,26 @@ impl<'a> Ctx<'a> {
 }
 
 /// Plans the whole output. The model must be valid (no invalid-data problems).
-pub fn plan(checked: &Checked) -> Plan {
+/// `only`: build just these audiences (the landing page lists just them); `None`: all.
+pub fn plan(checked: &Checked, only: Option<&[String]>) -> Plan {
     let Some(site) = checked.model.site.as_ref() else {
         return Plan {
             audiences: vec![],
             files: vec![],
         };
     };
+    let audiences: Vec<&Audience> = site
+        .audiences
+        .iter()
+        .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
+        .collect();
     let ctx = Ctx::new(checked, site);
-    let mut files = vec![landing(&ctx)];
-    for audience in &site.audiences {
+    let mut files = vec![landing(&ctx, &audiences)];
+    for audience in &audiences {
         audience_files(&ctx, audience, &mut files);
     }
     Plan {
-        audiences: site.audiences.iter().map(|a| a.id.clone()).collect(),
+        audiences: audiences.iter().map(|a| a.id.clone()).collect(),
         files,
     }
 }
@@ -254,11 +260,9 @@ fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usiz
     }
 }
 
-fn landing(ctx: &Ctx) -> Planned {
+fn landing(ctx: &Ctx, audiences: &[&Audience]) -> Planned {
     let mut view = blank_view(ctx, None, ctx.site.title.clone(), 0);
-    view.audiences = ctx
-        .site
-        .audiences
+    view.audiences = audiences
         .iter()
         .map(|a| Link {
             title: a.title.clone(),

@@ -136,7 +136,7 @@ async fn rebuild_on_change(
 async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
     let start = Instant::now();
     let (root, today) = (options.root.clone(), options.today);
-    let built = tokio::task::spawn_blocking(move || crate::render_site(&root, today)).await;
+    let built = tokio::task::spawn_blocking(move || crate::render_site(&root, today, None)).await;
     let outcome = match built {
         Ok(Ok(site)) => Ok(site),
         Ok(Err(e)) => Err(describe(&e)),

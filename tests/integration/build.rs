@@ -404,3 +404,50 @@ fn reports_what_changed_since_the_last_build() {
             .any(|p| p == "coordinators/units/own-teams/checklist.csv")
     );
 }
+
+/// A public site: just the audiences without personal data, and nothing of the others.
+#[test]
+fn builds_just_the_audiences_asked_for() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    let root = site.path().to_str().unwrap();
+    let run = cutover(&[
+        "build",
+        "--root",
+        root,
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--audience",
+        "moving",
+        "--audience",
+        "staying",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(!out.join("coordinators").exists());
+    assert!(out.join("moving/index.html").is_file() && out.join("staying/index.html").is_file());
+    let landing = read(&out.join("index.html"));
+    assert!(landing.contains("moving/index.html") && !landing.contains("coordinators/index.html"));
+    let everything: String = tree(&out)
+        .into_iter()
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert!(!everything.contains("Ada Sample") && !everything.contains("71001"));
+
+    let run = cutover(&[
+        "build",
+        "--root",
+        root,
+        "--out",
+        out.to_str().unwrap(),
+        "--audience",
+        "nobody",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("--audience nobody is not an audience of site.yaml"),
+        "{}",
+        stderr(&run)
+    );
+}

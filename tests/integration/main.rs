@@ -5,6 +5,7 @@ mod check;
 mod invalid_data;
 mod privacy;
 mod serve;
+mod workflow;
 
 use std::fs;
 use std::path::{Path, PathBuf};

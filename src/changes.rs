@@ -76,7 +76,7 @@ pub fn unit_states(checked: &Checked) -> Vec<UnitState> {
         .collect()
 }
 
-pub fn manifest(files: &[(String, Vec<u8>)], units: &[UnitState]) -> Manifest {
+pub fn manifest(files: &[crate::render::File], units: &[UnitState]) -> Manifest {
     let pages = files
         .iter()
         .map(|(path, bytes)| (path.clone(), hash(bytes)))
@@ -380,8 +380,8 @@ mod tests {
         ];
         let old = manifest(
             &[
-                ("x/index.html".into(), b"1".to_vec()),
-                ("x/old.html".into(), b"1".to_vec()),
+                ("x/index.html".into(), std::sync::Arc::new(b"1".to_vec())),
+                ("x/old.html".into(), std::sync::Arc::new(b"1".to_vec())),
             ],
             &before_units,
         );
@@ -397,8 +397,8 @@ mod tests {
         ];
         let new = manifest(
             &[
-                ("x/index.html".into(), b"2".to_vec()),
-                ("y/index.html".into(), b"1".to_vec()),
+                ("x/index.html".into(), std::sync::Arc::new(b"2".to_vec())),
+                ("y/index.html".into(), std::sync::Arc::new(b"1".to_vec())),
             ],
             &after_units,
         );

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod serve;
 pub mod skeleton;
+pub mod synthetic;
 pub mod write;
 
 use std::fmt;
@@ -75,7 +76,12 @@ impl Checked {
 
 /// Loads `root` and applies the rules. Errors are IO failures only.
 pub fn check(root: &Path, today: NaiveDate) -> Result<Checked> {
-    let loaded = load::load(root)?;
+    check_cached(root, today, &mut load::Cache::default())
+}
+
+/// [`check`], parsing only the files that changed since `cache` saw them.
+pub fn check_cached(root: &Path, today: NaiveDate, cache: &mut load::Cache) -> Result<Checked> {
+    let loaded = load::load_cached(root, cache)?;
     let mut analysis = rules::analyse(&loaded.model, today);
     rules::set_aside_echoes(&loaded.model, &loaded.problems, &mut analysis.findings);
     Ok(Checked {
@@ -114,20 +120,41 @@ pub struct BuildOptions {
 /// A whole site, rendered in memory: every file of the output by its `/`-separated path.
 #[derive(Debug)]
 pub struct Rendered {
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<render::File>,
+    /// How many pages were rendered anew, not taken from the caches.
+    pub fresh: usize,
     pub audiences: usize,
     /// Rule findings shown on the checklists.
     pub findings: usize,
-    /// Every unit's lines, for the change report.
-    pub units: Vec<changes::UnitState>,
     /// The first audience with unit checklists, whose CSV files keep each build's lines.
     pub checklists: Option<String>,
+    /// The data it was built from.
+    pub checked: Checked,
+}
+
+/// What one build leaves for the next: parsed files and rendered pages. A build with
+/// caches redoes only what changed, and writes exactly what a build without them would.
+#[derive(Default)]
+pub struct Caches {
+    loads: load::Cache,
+    plans: plan::Cache,
+    renders: render::Cache,
 }
 
 /// Loads, checks and renders `root` without writing anything: every audience, or those
 /// in `only`. Invalid data (or a theme that does not render) is an [`InvalidData`] error.
 pub fn render_site(root: &Path, today: NaiveDate, only: Option<&[String]>) -> Result<Rendered> {
-    let checked = check(root, today)?;
+    render_site_cached(root, today, only, &mut Caches::default())
+}
+
+/// [`render_site`], reusing and refreshing `caches`.
+pub fn render_site_cached(
+    root: &Path,
+    today: NaiveDate,
+    only: Option<&[String]>,
+    caches: &mut Caches,
+) -> Result<Rendered> {
+    let checked = check_cached(root, today, &mut caches.loads)?;
     if !checked.is_valid() {
         let mut problems = checked.problems;
         finding::sort(&mut problems);
@@ -143,10 +170,16 @@ pub fn render_site(root: &Path, today: NaiveDate, only: Option<&[String]>) -> Re
         }
     }
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
-    let plan = plan::plan(&checked, only);
-    let mut files = render::render(&plan, &theme, &checked).map_err(InvalidData)?;
+    let plan = plan::plan(&checked, only, &mut caches.plans);
+    let rendering =
+        render::render(&plan, &theme, &checked, &mut caches.renders).map_err(InvalidData)?;
+    let (mut files, fresh) = (rendering.files, rendering.fresh);
     // Each audience's folder stands alone, so the static files go into each.
-    let statics = theme.static_files(root)?;
+    let statics: Vec<(String, std::sync::Arc<Vec<u8>>)> = theme
+        .static_files(root)?
+        .into_iter()
+        .map(|(rel, bytes)| (rel, std::sync::Arc::new(bytes)))
+        .collect();
     for target in plan.static_targets() {
         files.extend(
             statics
@@ -164,12 +197,16 @@ pub fn render_site(root: &Path, today: NaiveDate, only: Option<&[String]>) -> Re
                 .find(|a| a.unit_checklists && plan.audiences.contains(&a.id))
         })
         .map(|a| a.id.clone());
+    let audiences = plan.audiences.len();
+    // Freeing every view of a large site takes a while, and nobody waits for it.
+    std::thread::spawn(move || drop((plan, theme)));
     Ok(Rendered {
         files,
-        audiences: plan.audiences.len(),
+        fresh,
+        audiences,
         findings: checked.analysis.findings.len(),
-        units: changes::unit_states(&checked),
         checklists,
+        checked,
     })
 }
 
@@ -190,20 +227,19 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     write::check_target(&options.root, &options.out)?;
     let mut site = render_site(&options.root, options.today, options.audiences.as_deref())?;
-    let manifest = changes::manifest(&site.files, &site.units);
+    let units = changes::unit_states(&site.checked);
+    let manifest = changes::manifest(&site.files, &units);
     // Compared before the swap, while the previous build is still there.
     let previous = changes::read_manifest(&options.out);
-    let report = changes::compare(
-        previous.as_ref(),
-        &manifest,
-        &site.units,
-        |unit| match &site.checklists {
+    let report = changes::compare(previous.as_ref(), &manifest, &units, |unit| {
+        match &site.checklists {
             Some(audience) => changes::read_lines(&options.out, audience, unit),
             None => Default::default(),
-        },
-    );
+        }
+    });
     let json = serde_json::to_vec_pretty(&manifest).map_err(anyhow::Error::from)?;
-    site.files.push((changes::MANIFEST.to_string(), json));
+    site.files
+        .push((changes::MANIFEST.to_string(), std::sync::Arc::new(json)));
     write::swap_in(&options.out, &site.files)?;
     Ok(Built {
         files: site.files.len(),

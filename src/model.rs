@@ -36,7 +36,7 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audience {
     pub id: String,
     pub title: String,
@@ -46,7 +46,7 @@ pub struct Audience {
     pub unit_checklists: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Capacity {
     /// Every line placed in the tranche counts.
     Total(u32),
@@ -54,7 +54,7 @@ pub enum Capacity {
     PerCohort(BTreeMap<String, u32>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tranche {
     pub number: u32,
     pub date: NaiveDate,
@@ -129,13 +129,13 @@ impl Event {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Coordinator {
     pub name: String,
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Unit {
     /// The file stem of `data/units/ID.yaml`.
     pub id: String,
@@ -152,7 +152,7 @@ pub struct Unit {
     pub groups: Vec<Group>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Use {
     Softphone,
     MobileApp,
@@ -187,13 +187,13 @@ impl Use {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     Move,
     Stay,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Line {
     /// Digits only, as written (leading zeros kept).
     pub ext: String,
@@ -215,7 +215,7 @@ pub struct Line {
     pub end_line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupKind {
     Hunt,
     Pickup,
@@ -237,7 +237,7 @@ impl GroupKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Group {
     pub id: String,
     pub kind: GroupKind,

@@ -50,7 +50,7 @@ pub fn check_target(root: &Path, out: &Path) -> Result<()> {
 }
 
 /// Writes `files` (and `statics` into each of `static_targets`) as the new content of `out`.
-pub fn swap_in(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub fn swap_in(out: &Path, files: &[crate::render::File]) -> Result<()> {
     // `./site/./` or `.` name no folder until resolved.
     let out = &std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
     let out = &out.components().collect::<PathBuf>();
@@ -109,7 +109,7 @@ pub const MARKER: &str = ".cutover-output";
 const MARKER_TEXT: &str =
     "This folder is written by `cutover build`, which replaces all of it on every build.\n";
 
-fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+fn write_tree(dir: &Path, files: &[crate::render::File]) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     fs::write(dir.join(MARKER), MARKER_TEXT)
         .with_context(|| format!("writing {}", dir.display()))?;
@@ -118,7 +118,8 @@ fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
-        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        fs::write(&path, bytes.as_slice())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }
@@ -160,8 +161,14 @@ mod tests {
         fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("stale/x.html"), "old").unwrap();
         let files = vec![
-            ("a/index.html".to_string(), b"new".to_vec()),
-            ("a/style.css".to_string(), b"css".to_vec()),
+            (
+                "a/index.html".to_string(),
+                std::sync::Arc::new(b"new".to_vec()),
+            ),
+            (
+                "a/style.css".to_string(),
+                std::sync::Arc::new(b"css".to_vec()),
+            ),
         ];
         swap_in(&out, &files).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"new");

@@ -9,6 +9,7 @@ mod data;
 mod validate;
 mod yaml;
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ use walkdir::WalkDir;
 pub use data::{is_id, parse_date};
 
 use crate::finding::Finding;
-use crate::model::Model;
+use crate::model::{Model, Page, Unit};
 
 /// Which parts of the data loaded whole. Checks that refer into a part that did not are
 /// skipped: they would only repeat its problems, pointing elsewhere.
@@ -41,9 +42,85 @@ pub struct Loaded {
     pub problems: Vec<Finding>,
 }
 
+/// What earlier loads made of each unit file and page, by path, with a hash of the text
+/// they were made from: a file whose text is unchanged is not parsed again.
+#[derive(Default)]
+pub struct Cache {
+    units: HashMap<String, Parsed<Option<Unit>>>,
+    pages: HashMap<String, Parsed<Option<Page>>>,
+}
+
+/// One file's outcome, replayed while its text stays the same.
+struct Parsed<T> {
+    /// When the file was last changed, and its size: if both are as before, the file is
+    /// not even read.
+    stamp: Option<(std::time::SystemTime, u64)>,
+    hash: blake3::Hash,
+    value: T,
+    problems: Vec<Finding>,
+    extensions_complete: bool,
+}
+
+/// A file's modification time and size, where the file system tells them.
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+impl<T: Clone> Parsed<T> {
+    /// The cached outcome for the file at `path`, or a new one from `parse` given its text.
+    fn get<'c>(
+        cache: &'c mut HashMap<String, Parsed<T>>,
+        file: &str,
+        path: &Path,
+        parse: impl FnOnce(&str, &mut Vec<Finding>, &mut Complete) -> T,
+    ) -> Result<&'c Parsed<T>> {
+        let stamp = stamp(path);
+        let unchanged = stamp.is_some() && cache.get(file).is_some_and(|p| p.stamp == stamp);
+        if !unchanged {
+            let text = read(path)?;
+            let hash = blake3::hash(text.as_bytes());
+            match cache.get_mut(file) {
+                // Touched but the same: only the stamp is new.
+                Some(p) if p.hash == hash => p.stamp = stamp,
+                _ => {
+                    let mut problems = Vec::new();
+                    let mut complete = Complete::all();
+                    let value = parse(&text, &mut problems, &mut complete);
+                    let parsed = Parsed {
+                        stamp,
+                        hash,
+                        value,
+                        problems,
+                        extensions_complete: complete.extensions,
+                    };
+                    cache.insert(file.to_string(), parsed);
+                }
+            }
+        }
+        Ok(&cache[file])
+    }
+}
+
+impl Complete {
+    fn all() -> Complete {
+        Complete {
+            site: true,
+            tranches: true,
+            audiences: true,
+            extensions: true,
+        }
+    }
+}
+
 /// Loads `root`. Only IO failures (an unreadable folder, say) are errors; problems with
 /// the data are in [`Loaded::problems`].
 pub fn load(root: &Path) -> Result<Loaded> {
+    load_cached(root, &mut Cache::default())
+}
+
+/// Loads `root`, parsing only the unit files and pages that changed since `cache` saw them.
+pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     if !root.is_dir() {
         bail!(
             "the site root {} is not a folder: pass --root DIR with a data/ folder in it",
@@ -58,12 +135,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     }
     let mut problems = Vec::new();
     let mut model = Model::default();
-    let mut complete = Complete {
-        site: true,
-        tranches: true,
-        audiences: true,
-        extensions: true,
-    };
+    let mut complete = Complete::all();
 
     let site_file = "data/site.yaml";
     match read_optional(root, site_file)? {
@@ -102,12 +174,12 @@ pub fn load(root: &Path) -> Result<Loaded> {
         model.timeline = data::timeline(timeline_file, &text, &mut problems);
     }
 
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Units are the files of data/units/ itself, so that an id is one file.
     let mut unit_files: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for (rel, path) in files_in(&root.join("data/units"), 1, Some(&["yaml", "yml"]))? {
         let file = format!("data/units/{rel}");
-        let text = read(&path)?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -132,18 +204,30 @@ pub fn load(root: &Path) -> Result<Loaded> {
             complete.extensions = false;
             continue;
         }
-        if let Some(unit) = data::unit(stem, &file, &text, &mut problems, &mut complete) {
-            model.units.push(unit);
-        }
+        let parsed = Parsed::get(
+            &mut cache.units,
+            &file,
+            &path,
+            |text, problems, complete| data::unit(stem, &file, text, problems, complete),
+        )?;
+        problems.extend(parsed.problems.iter().cloned());
+        complete.extensions &= parsed.extensions_complete;
+        model.units.extend(parsed.value.clone());
+        seen.insert(file);
     }
 
     for (relative, path) in files_in(&root.join("content"), usize::MAX, Some(&["md"]))? {
         let file = format!("content/{relative}");
-        let text = read(&path)?;
-        if let Some(page) = content::page(&file, &relative, &text, &mut problems) {
-            model.pages.push(page);
-        }
+        let parsed = Parsed::get(&mut cache.pages, &file, &path, |text, problems, _| {
+            content::page(&file, &relative, text, problems)
+        })?;
+        problems.extend(parsed.problems.iter().cloned());
+        model.pages.extend(parsed.value.clone());
+        seen.insert(file);
     }
+    // Files gone since the last load are forgotten.
+    cache.units.retain(|file, _| seen.contains(file));
+    cache.pages.retain(|file, _| seen.contains(file));
 
     validate::model(&mut model, &complete, &mut problems);
     Ok(Loaded { model, problems })

@@ -1,6 +1,8 @@
 //! A unit's checklist: the coordinator's steps, its lines, its groups and findings.
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
 use super::{Ctx, cohort_name, day_date, email_labels, long_date};
@@ -304,6 +306,32 @@ impl UnitChecklist<'_, '_> {
         ));
         steps
     }
+}
+
+/// A digest of everything a unit's checklist is made from: the unit, its lines' status,
+/// tranche and findings, the groups it is in with their members' status and tranche, and
+/// the site's dates. Equal digests, equal checklists.
+pub(super) fn fingerprint(ctx: &Ctx, u: usize, unit: &Unit) -> u64 {
+    let analysis = &ctx.checked.analysis;
+    let mut h = DefaultHasher::new();
+    ctx.global.hash(&mut h);
+    unit.hash(&mut h);
+    analysis.status[u].hash(&mut h);
+    analysis.placed[u].hash(&mut h);
+    for &(du, gi) in &ctx.involved[u] {
+        let group = &ctx.checked.model.units[du].groups[gi];
+        group.hash(&mut h);
+        for m in groups::members(&ctx.index, group) {
+            (analysis.status_of(m), analysis.placed_of(m)).hash(&mut h);
+        }
+    }
+    for &fi in &ctx.findings_of[u] {
+        analysis.findings[fi].hash(&mut h);
+    }
+    for line in &unit.lines {
+        ctx.rules_by_ext.get(line.ext.as_str()).hash(&mut h);
+    }
+    h.finish()
 }
 
 pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {

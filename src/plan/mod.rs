@@ -5,8 +5,10 @@
 //! emails or extensions, and only those with `unit_checklists` get the unit pages.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::Checked;
 use crate::model::{Audience, Capacity, Page, Site};
@@ -58,7 +60,7 @@ pub struct HtmlPage {
     pub describe: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Markdown {
     pub file: String,
     /// The body with other audiences' passages blanked.
@@ -71,7 +73,7 @@ mod views;
 
 pub use views::*;
 
-use checklist::{checklist, csv_rows};
+use checklist::{checklist, csv_rows, fingerprint};
 pub fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
@@ -118,6 +120,8 @@ struct Ctx<'a> {
     findings_of: Vec<BTreeSet<usize>>,
     /// Per extension: the rules of the findings naming it.
     rules_by_ext: HashMap<&'a str, BTreeSet<&'static str>>,
+    /// A digest of what every checklist shares: today, the deadline, holidays, tranches.
+    global: u64,
     /// Per tranche number: the move date and the countdown email dates, worked out once.
     dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])>,
 }
@@ -174,7 +178,20 @@ impl<'a> Ctx<'a> {
                 )
             })
             .collect();
+        let global = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (
+                checked.today,
+                site.response_deadline,
+                &site.holidays,
+                &model.tranches,
+            )
+                .hash(&mut h);
+            h.finish()
+        };
         Ctx {
+            global,
             rules_by_ext: checked.analysis.rules_by_ext(),
             dates,
             checked,
@@ -209,8 +226,38 @@ impl<'a> Ctx<'a> {
 }
 
 /// Plans the whole output. The model must be valid (no invalid-data problems).
+/// Checklists worked out by an earlier plan, by unit, with the digest of what each was
+/// made from: an unchanged unit's checklist is not worked out again.
+#[derive(Default)]
+pub struct Cache {
+    checklists: HashMap<String, (u64, Arc<Checklist>)>,
+}
+
+/// Every unit's checklist, from `cache` where the unit's inputs are unchanged.
+fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<Arc<Checklist>> {
+    let units = &ctx.checked.model.units;
+    // Each unit's checklist stands alone: they are worked out in parallel.
+    let made: Vec<(u64, Arc<Checklist>)> = units
+        .par_iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let print = fingerprint(ctx, u, unit);
+            match cache.checklists.get(&unit.id) {
+                Some((old, c)) if *old == print => (print, c.clone()),
+                _ => (print, Arc::new(checklist(ctx, u, unit))),
+            }
+        })
+        .collect();
+    cache.checklists = units
+        .iter()
+        .map(|u| u.id.clone())
+        .zip(made.iter().cloned())
+        .collect();
+    made.into_iter().map(|(_, c)| c).collect()
+}
+
 /// `only`: build just these audiences (the landing page lists just them); `None`: all.
-pub fn plan(checked: &Checked, only: Option<&[String]>) -> Plan {
+pub fn plan(checked: &Checked, only: Option<&[String]>, cache: &mut Cache) -> Plan {
     let Some(site) = checked.model.site.as_ref() else {
         return Plan {
             audiences: vec![],
@@ -223,9 +270,14 @@ pub fn plan(checked: &Checked, only: Option<&[String]>) -> Plan {
         .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
         .collect();
     let ctx = Ctx::new(checked, site);
+    let lists = if audiences.iter().any(|a| a.unit_checklists) {
+        checklists(&ctx, cache)
+    } else {
+        Vec::new()
+    };
     let mut files = vec![landing(&ctx, &audiences)];
     for audience in &audiences {
-        audience_files(&ctx, audience, &mut files);
+        audience_files(&ctx, audience, &lists, &mut files);
     }
     Plan {
         audiences: audiences.iter().map(|a| a.id.clone()).collect(),
@@ -289,7 +341,12 @@ struct NavItem {
     slug: String,
 }
 
-fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
+fn audience_files(
+    ctx: &Ctx,
+    audience: &Audience,
+    checklists: &[Arc<Checklist>],
+    files: &mut Vec<Planned>,
+) {
     let aud = audience.id.as_str();
     let model = &ctx.checked.model;
     let insertions = std::sync::Arc::new(insertions(ctx, audience));
@@ -467,12 +524,6 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
     if !audience.unit_checklists {
         return;
     }
-    let checklists: Vec<Checklist> = model
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| checklist(ctx, u, unit))
-        .collect();
     let (path, mut index, title) = generated("units", "units.html");
     index.view.units = checklists
         .iter()
@@ -498,8 +549,8 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
         })
         .collect();
     files.push(html(path, index, here(&title)));
-    for (c, unit) in checklists.into_iter().zip(&model.units) {
-        let csv = csv_rows(&c);
+    for (c, unit) in checklists.iter().zip(&model.units) {
+        let csv = csv_rows(c);
         let slug = format!("units/{}", unit.id);
         let (path, mut page) = make(&slug, &unit.name, "unit.html", None);
         page.view.breadcrumbs.push(Link {
@@ -507,7 +558,7 @@ fn audience_files(ctx: &Ctx, audience: &Audience, files: &mut Vec<Planned>) {
             href: "../index.html".into(),
             current: false,
         });
-        page.view.unit = Some(Box::new(c));
+        page.view.unit = Some(c.clone());
         files.push(html(path, page, here(&unit.name)));
         files.push(Planned {
             path: format!("{aud}/{slug}/checklist.csv"),

@@ -8,21 +8,21 @@ use serde::Serialize;
 use crate::model::Audience;
 use crate::rules::Counts;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub organisation: String,
     pub contact: Option<String>,
 }
 
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
     pub title: String,
     pub href: String,
     pub current: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AudienceView {
     pub id: String,
     pub title: String,
@@ -30,7 +30,7 @@ pub struct AudienceView {
 }
 
 /// Everything a page template gets. Fields a page does not use are empty.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageView {
     pub site: SiteView,
     pub audience: Option<AudienceView>,
@@ -50,11 +50,12 @@ pub struct PageView {
     pub calendar: Option<String>,
     pub tranches: Vec<TrancheRow>,
     pub units: Vec<UnitSummary>,
-    pub unit: Option<Box<Checklist>>,
+    /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
+    pub unit: Option<std::sync::Arc<Checklist>>,
     pub deadline: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageSummary {
     pub title: String,
     pub summary: Option<String>,
@@ -62,7 +63,7 @@ pub struct PageSummary {
 }
 
 /// A timeline event as a step of the "step by step" pattern.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     pub date: String,
     pub datetime: String,
@@ -71,7 +72,7 @@ pub struct Step {
     pub state: &'static str,
 }
 
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrancheRow {
     pub number: u32,
     pub label: String,
@@ -85,7 +86,7 @@ pub struct TrancheRow {
 }
 
 /// What `{{ ... }}` insertions show, for one audience.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Insertions {
     /// Whose data this is; internal links resolve for this audience.
     #[serde(skip)]
@@ -99,7 +100,7 @@ pub struct Insertions {
     pub contact: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitSummary {
     pub id: String,
     pub name: String,
@@ -116,7 +117,7 @@ pub struct UnitSummary {
     pub warnings: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checklist {
     pub id: String,
     pub name: String,
@@ -136,7 +137,7 @@ pub struct Checklist {
 }
 
 /// A step of the coordinator's task list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Task {
     pub title: String,
     pub hint: String,
@@ -144,7 +145,7 @@ pub struct Task {
     pub state_label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineRow {
     pub ext: String,
     pub holder: String,
@@ -165,7 +166,7 @@ pub struct LineRow {
     pub iso_dates: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupRow {
     pub id: String,
     pub kind: &'static str,
@@ -176,7 +177,7 @@ pub struct GroupRow {
     pub verdict_html: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingRow {
     pub severity: &'static str,
     pub rule: &'static str,
@@ -185,14 +186,14 @@ pub struct FindingRow {
     pub location: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IcsCalendar {
     pub name: String,
     pub events: Vec<IcsEvent>,
     pub stamp: NaiveDate,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IcsEvent {
     pub uid: String,
     pub start: NaiveDate,
@@ -200,7 +201,7 @@ pub struct IcsEvent {
     pub title: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CsvRow {
     pub ext: String,
     pub holder: String,

@@ -5,6 +5,9 @@
 mod ics;
 mod theme;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use tera::Context;
 
@@ -14,19 +17,116 @@ use crate::Checked;
 use crate::finding::Finding;
 use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
-use crate::plan::{HtmlPage, Insertions, Output, Plan};
+use crate::plan::{CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Plan};
 
-/// One rendered file, relative to the output folder.
-pub type File = (String, Vec<u8>);
+/// One rendered file, relative to the output folder. Shared: a file reused from an
+/// earlier build is not copied.
+pub type File = (String, Arc<Vec<u8>>);
 
-/// Renders every planned file; on failure, every page that failed is reported.
-pub fn render(plan: &Plan, theme: &Theme, checked: &Checked) -> Result<Vec<File>, Vec<Finding>> {
-    let results: Vec<Result<File, Finding>> = plan
+/// Files rendered by an earlier build, each with what it was made from: a file made from
+/// the same things is not rendered again. Comparing views is much cheaper than rendering
+/// them, and exact.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<String, (Source, Arc<Vec<u8>>)>,
+}
+
+/// What a file is made from.
+#[derive(PartialEq)]
+enum Source {
+    Html {
+        template: blake3::Hash,
+        view: Box<PageView>,
+        markdown: Option<Markdown>,
+        /// What `@/` links resolve against, when there is markdown.
+        links: Option<blake3::Hash>,
+        /// The data insertions show, when the markdown has any.
+        insertions: Option<Arc<Insertions>>,
+    },
+    Ics(IcsCalendar),
+    Csv(Vec<CsvRow>),
+}
+
+impl Source {
+    fn of(output: &Output, theme: &Theme, links: blake3::Hash) -> Source {
+        match output {
+            Output::Html(page) => Source::Html {
+                template: theme.fingerprint(page.template),
+                view: Box::new(page.view.clone()),
+                markdown: page.markdown.clone(),
+                links: page.markdown.as_ref().map(|_| links),
+                insertions: page.insertions.clone().filter(|_| inserts(page)),
+            },
+            Output::Ics(cal) => Source::Ics(cal.clone()),
+            Output::Csv(rows) => Source::Csv(rows.clone()),
+        }
+    }
+
+    /// Whether `output` would be made from the same things, without building a `Source`.
+    fn matches(&self, output: &Output, theme: &Theme, links: blake3::Hash) -> bool {
+        match (self, output) {
+            (
+                Source::Html {
+                    template,
+                    view,
+                    markdown,
+                    links: old_links,
+                    insertions,
+                },
+                Output::Html(page),
+            ) => {
+                *template == theme.fingerprint(page.template)
+                    && **view == page.view
+                    && *markdown == page.markdown
+                    && (page.markdown.is_none() || *old_links == Some(links))
+                    && match (
+                        insertions,
+                        page.insertions.as_ref().filter(|_| inserts(page)),
+                    ) {
+                        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                        (None, None) => true,
+                        _ => false,
+                    }
+            }
+            (Source::Ics(a), Output::Ics(b)) => a == b,
+            (Source::Csv(a), Output::Csv(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A file, with its source when it was rendered anew (none when reused).
+type Made = (String, Arc<Vec<u8>>, Option<Source>);
+
+/// Whether the page's markdown inserts data: only then does the data shape the page.
+fn inserts(page: &HtmlPage) -> bool {
+    page.markdown
+        .as_ref()
+        .is_some_and(|md| md.text.contains("{{"))
+}
+
+/// Renders every planned file, reusing from `cache` those made from the same things as
+/// before (and keeping the new ones there); on failure, every page that failed is reported.
+pub fn render(
+    plan: &Plan,
+    theme: &Theme,
+    checked: &Checked,
+    cache: &mut Cache,
+) -> Result<Rendering, Vec<Finding>> {
+    let pages = &checked.model.pages;
+    let links = links_fingerprint(pages);
+    let previous = &cache.files;
+    let results: Vec<Result<Made, Finding>> = plan
         .files
         .par_iter()
         .map(|planned| {
+            if let Some((source, bytes)) = previous.get(&planned.path)
+                && source.matches(&planned.output, theme, links)
+            {
+                return Ok((planned.path.clone(), bytes.clone(), None));
+            }
             let bytes = match &planned.output {
-                Output::Html(page) => html(page, theme, &checked.model.pages)?.into_bytes(),
+                Output::Html(page) => html(page, theme, pages)?.into_bytes(),
                 Output::Ics(cal) => ics::render(cal).into_bytes(),
                 Output::Csv(rows) => csv(rows).map_err(|e| {
                     Finding::invalid(
@@ -37,25 +137,72 @@ pub fn render(plan: &Plan, theme: &Theme, checked: &Checked) -> Result<Vec<File>
                     )
                 })?,
             };
-            Ok((planned.path.clone(), bytes))
+            Ok((
+                planned.path.clone(),
+                Arc::new(bytes),
+                Some(Source::of(&planned.output, theme, links)),
+            ))
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    let mut fresh = 0;
     let mut problems = Vec::new();
+    let mut kept = HashMap::with_capacity(results.len());
+    let mut old = std::mem::take(&mut cache.files);
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((path, bytes, made)) => {
+                // A file reused keeps its source; a new one brings its own.
+                let source = match made {
+                    Some(source) => {
+                        fresh += 1;
+                        Some(source)
+                    }
+                    None => old.remove(&path).map(|(source, _)| source),
+                };
+                if let Some(source) = source {
+                    kept.insert(path.clone(), (source, bytes.clone()));
+                }
+                files.push((path, bytes));
+            }
             Err(p) => problems.push(p),
         }
     }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        // The cache stays as it was: the next build compares with the last good one.
+        cache.files = old;
+        return Err(problems);
     }
+    cache.files = kept;
+    Ok(Rendering { files, fresh })
 }
 
-fn csv(rows: &[crate::plan::CsvRow]) -> Result<Vec<u8>, csv::Error> {
+/// Every file of a site, and how many were rendered anew rather than reused.
+pub struct Rendering {
+    pub files: Vec<File>,
+    pub fresh: usize,
+}
+
+/// What `@/` links resolve against: which pages exist, for whom, and their headings.
+fn links_fingerprint(pages: &[Page]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    for page in pages {
+        hasher.update(page.slug.as_bytes());
+        hasher.update(&[u8::from(page.draft)]);
+        hasher.update(format!("{:?}", page.audiences).as_bytes());
+        for line in page
+            .body
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#') || l.trim_start().starts_with(":::"))
+        {
+            hasher.update(line.as_bytes());
+            hasher.update(b"\n");
+        }
+    }
+    hasher.finalize()
+}
+
+fn csv(rows: &[CsvRow]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer.serialize(row)?;

@@ -49,8 +49,42 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
     templates.chain(statics)
 }
 
+/// The templates that are whole pages; the others (base.html, partials) are shared.
+const PAGE_TEMPLATES: [&str; 7] = [
+    "landing.html",
+    "home.html",
+    "page.html",
+    "timeline.html",
+    "schedule.html",
+    "units.html",
+    "unit.html",
+];
+
+fn fingerprints(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, blake3::Hash> {
+    let mut shared = blake3::Hasher::new();
+    for (name, (body, _)) in templates
+        .iter()
+        .filter(|(n, _)| !PAGE_TEMPLATES.contains(&n.as_str()))
+    {
+        shared.update(name.as_bytes());
+        shared.update(body.as_bytes());
+    }
+    templates
+        .iter()
+        .map(|(name, (body, _))| {
+            let mut hasher = shared.clone();
+            hasher.update(name.as_bytes());
+            hasher.update(body.as_bytes());
+            (name.clone(), hasher.finalize())
+        })
+        .collect()
+}
+
 pub struct Theme {
     pub tera: Tera,
+    /// Per template: a hash of what a page made with it depends on (the template, and
+    /// every template that is not a page of its own: bases, partials).
+    fingerprints: BTreeMap<String, blake3::Hash>,
     /// Where each template came from, for error messages.
     origins: BTreeMap<String, String>,
     statics: Vec<(String, Vec<u8>)>,
@@ -87,6 +121,7 @@ impl Theme {
                 (body, format!("themes/{name}/templates/{rel}")),
             );
         }
+        let fingerprints = fingerprints(&templates);
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
         let origins = templates
@@ -119,9 +154,18 @@ impl Theme {
         }
         Ok(Theme {
             tera,
+            fingerprints,
             origins,
             statics: statics.into_iter().collect(),
         })
+    }
+
+    /// What pages made with `template` depend on.
+    pub fn fingerprint(&self, template: &str) -> blake3::Hash {
+        self.fingerprints
+            .get(template)
+            .copied()
+            .unwrap_or_else(|| blake3::hash(template.as_bytes()))
     }
 
     /// Where a template comes from, as error messages name it.

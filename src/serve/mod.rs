@@ -30,13 +30,15 @@ pub struct ServeOptions {
 /// What the server shows: the last good site, and the error of the last build if it failed.
 #[derive(Default)]
 struct Current {
-    files: Arc<HashMap<String, Vec<u8>>>,
+    files: Arc<HashMap<String, Arc<Vec<u8>>>>,
     error: Option<String>,
 }
 
 /// Shared between the HTTP handlers and the rebuild loop.
 pub(crate) struct State {
     current: RwLock<Current>,
+    /// What each build leaves for the next, so a rebuild redoes only what changed.
+    caches: Arc<std::sync::Mutex<crate::Caches>>,
     /// One message per build, good or bad: open pages reload on it.
     builds: broadcast::Sender<u64>,
 }
@@ -54,6 +56,7 @@ async fn run(options: ServeOptions) -> Result<()> {
     let (builds, _) = broadcast::channel(16);
     let state = Arc::new(State {
         current: RwLock::new(Current::default()),
+        caches: Arc::default(),
         builds,
     });
     rebuild(&state, &options, 0).await;
@@ -135,8 +138,14 @@ async fn rebuild_on_change(
 /// Builds the site into memory; on failure keeps the last good one and records the error.
 async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
     let start = Instant::now();
-    let (root, today) = (options.root.clone(), options.today);
-    let built = tokio::task::spawn_blocking(move || crate::render_site(&root, today, None)).await;
+    let (root, today, caches) = (options.root.clone(), options.today, state.caches.clone());
+    let built = tokio::task::spawn_blocking(move || {
+        let mut caches = caches
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        crate::render_site_cached(&root, today, None, &mut caches)
+    })
+    .await;
     let outcome = match built {
         Ok(Ok(site)) => Ok(site),
         Ok(Err(e)) => Err(describe(&e)),

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod incremental;
 mod invalid_data;
 mod privacy;
 mod serve;

@@ -1,0 +1,145 @@
+//! Synthetic institutions, for measuring cutover: many units, many lines, groups of every
+//! kind, decisions of every sort, and the bundled guide's pages. A development tool (the
+//! `synthetic` example and the benchmarks use it); the same arguments always write the
+//! same site.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// A small deterministic generator (xorshift), so that sites are reproducible.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// True with a chance of `percent` in a hundred.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const COHORTS: [&str; 3] = ["college", "uas", "department"];
+const USES: [&str; 4] = ["softphone", "mobile-app", "web-portal", "external-away"];
+const FIRST: [&str; 8] = ["Ada", "Ben", "Cal", "Dee", "Eve", "Fay", "Gil", "Hal"];
+const LAST: [&str; 8] = [
+    "Sample",
+    "Example",
+    "Placeholder",
+    "Testcase",
+    "Fixture",
+    "Dummy",
+    "Mock",
+    "Stub",
+];
+
+fn write(path: PathBuf, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn unit(dice: &mut Dice, u: usize, lines: usize) -> String {
+    let cohort = COHORTS[u % 3];
+    let mut text = format!(
+        "name: Synthetic unit {u}\ncohort: {cohort}\ncoordinator: {{name: Coordinator {u}, email: coordinator{u}@example.ac.uk}}\n"
+    );
+    if dice.chance(85) {
+        text.push_str("responded: 2022-04-08\n");
+    }
+    text.push_str("lines:\n");
+    let ext = |l: usize| 400_000 + u * 1000 + l;
+    for l in 0..lines {
+        let _ = writeln!(text, "  - ext: \"{}\"", ext(l));
+        if !dice.chance(5) {
+            let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
+            let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
+            let _ = writeln!(
+                text,
+                "    email: {}.{}.{u}.{l}@example.ac.uk",
+                first.to_lowercase(),
+                last.to_lowercase()
+            );
+        }
+        let flagged = dice.chance(30);
+        if flagged {
+            text.push_str("    ms_teams: true\n");
+            let _ = writeln!(text, "    uses: [{}]", dice.pick(&USES));
+        }
+        if dice.chance(2) {
+            text.push_str("    critical: true\n");
+        }
+        if dice.chance(3) {
+            text.push_str("    pilot: true\n");
+        }
+        match dice.next() % 10 {
+            0..=3 if flagged => text.push_str("    decision: move\n"),
+            4..=5 => text.push_str("    decision: stay\n"),
+            6 if dice.chance(20) => {
+                text.push_str("    decision: move\n    requested: 2022-04-20\n")
+            }
+            _ => {}
+        }
+    }
+    text.push_str("groups:\n");
+    for g in 0..lines / 10 {
+        let kind = ["hunt", "pickup", "executive"][g % 3];
+        let (a, b) = (ext(g * 10), ext(g * 10 + 1));
+        let _ = writeln!(
+            text,
+            "  - id: unit{u}-group{g}\n    kind: {kind}\n    members: [\"{a}\", \"{b}\"]"
+        );
+        if kind == "executive" {
+            let _ = writeln!(text, "    manager: \"{a}\"");
+        }
+    }
+    text
+}
+
+/// The text of unit `u` of a synthetic site: `lines` lines, a group every ten.
+pub fn unit_file(u: usize, lines: usize) -> String {
+    // Each unit has its own dice, so one unit's text does not depend on the others'.
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ (u as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));
+    unit(&mut dice, u, lines)
+}
+
+/// Writes a site of `units` units of `lines` lines into `root`, with the data and pages of
+/// the guide at `guide` (a site root, such as this repository).
+pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize) -> Result<()> {
+    for file in ["data/site.yaml", "data/timeline.yaml"] {
+        let text =
+            fs::read_to_string(guide.join(file)).with_context(|| format!("reading {file}"))?;
+        write(root.join(file), &text)?;
+    }
+    // Room for everyone: the size is what is measured, not the capacity findings.
+    let tranches = "- number: 1\n  date: 2022-05-30\n  label: Pilot and UAT\n  pilot: true\n\
+                    - number: 2\n  date: 2022-06-13\n  capacity: {college: 100000, uas: 100000}\n\
+                    - number: 3\n  date: 2022-06-20\n  capacity: {department: 100000}\n\
+                    - number: 4\n  date: 2022-06-27\n  late: true\n";
+    write(root.join("data/tranches.yaml"), tranches)?;
+    for entry in fs::read_dir(guide.join("content")).context("reading the guide's pages")? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            write(root.join("content").join(name), &fs::read_to_string(&path)?)?;
+        }
+    }
+    for u in 0..units {
+        write(
+            root.join(format!("data/units/unit-{u:04}.yaml")),
+            &unit_file(u, lines),
+        )?;
+    }
+    Ok(())
+}

@@ -438,6 +438,41 @@ mod tests {
     }
 
     #[test]
+    fn lines_that_come_and_go() {
+        let before: BTreeMap<String, LineState> = [
+            ("1".to_string(), state("undecided", None, &[])),
+            ("2".to_string(), state("staying", None, &[])),
+        ]
+        .into();
+        let after: BTreeMap<String, LineState> = [
+            ("2".to_string(), state("staying", None, &[])),
+            ("3".to_string(), state("moving", Some(4), &["late-request"])),
+        ]
+        .into();
+        let changes = line_changes(&before, &after);
+        let shape: Vec<(&str, bool, bool)> = changes
+            .iter()
+            .map(|c| (c.ext.as_str(), c.before.is_some(), c.after.is_some()))
+            .collect();
+        assert_eq!(shape, vec![("1", true, false), ("3", false, true)]);
+        let report = Report {
+            version: 1,
+            units: vec![UnitChange {
+                unit: "u".into(),
+                change: "changed",
+                lines: changes,
+            }],
+            ..Report::default()
+        };
+        let text = report.text();
+        assert!(text.contains("1: undecided -> none"), "{text}");
+        assert!(
+            text.contains("3: none -> moving, tranche 4 [late-request]"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn the_manifest_names_no_extension() {
         let units = [unit(
             "a",

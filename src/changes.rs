@@ -40,6 +40,9 @@ pub struct UnitState {
     pub id: String,
     /// By extension.
     pub lines: BTreeMap<String, LineState>,
+    /// A hash of the unit's names and emails. Mixed into the unit's digest, it keeps the
+    /// digest from being worked back to extensions by trying them all.
+    pub private: blake3::Hash,
 }
 
 fn hash(bytes: &[u8]) -> String {
@@ -55,6 +58,20 @@ pub fn unit_states(checked: &Checked) -> Vec<UnitState> {
         .iter()
         .enumerate()
         .map(|(u, unit)| UnitState {
+            private: {
+                let mut h = blake3::Hasher::new();
+                if let Some(c) = &unit.coordinator {
+                    h.update(c.name.as_bytes());
+                    h.update(c.email.as_deref().unwrap_or_default().as_bytes());
+                }
+                for line in &unit.lines {
+                    h.update(line.holder.as_deref().unwrap_or_default().as_bytes());
+                    h.update(b"\0");
+                    h.update(line.email.as_deref().unwrap_or_default().as_bytes());
+                    h.update(b"\0");
+                }
+                h.finalize()
+            },
             id: unit.id.clone(),
             lines: unit
                 .lines
@@ -84,7 +101,7 @@ pub fn manifest(files: &[crate::render::File], units: &[UnitState]) -> Manifest 
     let units = units
         .iter()
         .map(|u| {
-            let mut text = String::new();
+            let mut text = u.private.to_hex().to_string();
             for (ext, line) in &u.lines {
                 let _ = writeln!(
                     text,
@@ -161,7 +178,8 @@ pub struct UnitChange {
     pub unit: String,
     /// added, removed or changed.
     pub change: &'static str,
-    /// Only for changed units whose lines the previous build's checklists show.
+    /// Every line that changed, came or went (a removed unit's lines as the previous
+    /// build's checklists show them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineChange>,
 }
@@ -217,6 +235,8 @@ pub fn compare(
         };
         let lines = match (change, now.get(id)) {
             ("changed", Some(unit)) => line_changes(&before(id), &unit.lines),
+            ("added", Some(unit)) => line_changes(&BTreeMap::new(), &unit.lines),
+            ("removed", _) => line_changes(&before(id), &BTreeMap::new()),
             _ => Vec::new(),
         };
         report.units.push(UnitChange {
@@ -363,6 +383,7 @@ mod tests {
                 .iter()
                 .map(|(e, s)| (e.to_string(), s.clone()))
                 .collect(),
+            private: blake3::hash(id.as_bytes()),
         }
     }
 
@@ -402,9 +423,10 @@ mod tests {
             ],
             &after_units,
         );
-        let report = compare(Some(&old), &new, &after_units, |id| {
-            assert_eq!(id, "a", "only changed units are read back");
-            before_units[0].lines.clone()
+        let report = compare(Some(&old), &new, &after_units, |id| match id {
+            "a" => before_units[0].lines.clone(),
+            "gone" => BTreeMap::new(),
+            other => panic!("{other} was not there before"),
         });
         let kinds: Vec<(&str, &str)> = report
             .units

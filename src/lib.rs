@@ -128,6 +128,8 @@ pub struct Rendered {
     pub findings: usize,
     /// The first audience with unit checklists, whose CSV files keep each build's lines.
     pub checklists: Option<String>,
+    /// Whether an audience with personal data is among those built.
+    pub personal: bool,
     /// The data it was built from.
     pub checked: Checked,
 }
@@ -198,6 +200,11 @@ pub fn render_site_cached(
         })
         .map(|a| a.id.clone());
     let audiences = plan.audiences.len();
+    let personal = checked.model.site.as_ref().is_some_and(|s| {
+        s.audiences
+            .iter()
+            .any(|a| a.personal_data && plan.audiences.contains(&a.id))
+    });
     // Freeing every view of a large site takes a while, and nobody waits for it.
     std::thread::spawn(move || drop((plan, theme)));
     Ok(Rendered {
@@ -206,6 +213,7 @@ pub fn render_site_cached(
         audiences,
         findings: checked.analysis.findings.len(),
         checklists,
+        personal,
         checked,
     })
 }
@@ -227,7 +235,12 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     write::check_target(&options.root, &options.out)?;
     let mut site = render_site(&options.root, options.today, options.audiences.as_deref())?;
-    let units = changes::unit_states(&site.checked);
+    // A site for the public says nothing of units, not even digests.
+    let units = if site.personal {
+        changes::unit_states(&site.checked)
+    } else {
+        Vec::new()
+    };
     let manifest = changes::manifest(&site.files, &units);
     // Compared before the swap, while the previous build is still there.
     let previous = changes::read_manifest(&options.out);

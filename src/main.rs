@@ -103,7 +103,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         } => {
             cutover::serve::serve(cutover::serve::ServeOptions {
                 root,
-                today: day.unwrap_or_else(today),
+                today: day,
                 bind,
                 port,
             })?;

@@ -76,7 +76,14 @@ impl<T: Clone> Parsed<T> {
         parse: impl FnOnce(&str, &mut Vec<Finding>, &mut Complete) -> T,
     ) -> Result<&'c Parsed<T>> {
         let stamp = stamp(path);
-        let unchanged = stamp.is_some() && cache.get(file).is_some_and(|p| p.stamp == stamp);
+        // A file changed within the last moments may change again within the same tick of
+        // a coarse clock, keeping its stamp: it is read and hashed whatever its stamp says.
+        let settled = stamp.is_some_and(|(modified, _)| {
+            modified
+                .elapsed()
+                .is_ok_and(|age| age > std::time::Duration::from_secs(2))
+        });
+        let unchanged = settled && cache.get(file).is_some_and(|p| p.stamp == stamp);
         if !unchanged {
             let text = read(path)?;
             let hash = blake3::hash(text.as_bytes());
@@ -245,6 +252,22 @@ fn read_optional(root: &Path, file: &str) -> Result<Option<String>> {
     read(&path).map(Some)
 }
 
+/// Editors' swap, backup and lock files, and hidden files: never part of a site, so
+/// neither read nor watched.
+pub fn is_noise(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".crswap"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        // vim checks it can write a folder by creating `4913`.
+        || name == "4913"
+}
+
 /// The files under `base` (down to `max_depth` folders, with one of `extensions` if
 /// given), hidden ones left out, as (`/`-separated path relative to `base`, full path),
 /// sorted.
@@ -274,7 +297,7 @@ pub fn files_in(
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        if rel.iter().any(|part| part.starts_with('.')) {
+        if rel.iter().any(|part| part.starts_with('.')) || is_noise(path) {
             continue;
         }
         files.push((rel.join("/"), path.to_path_buf()));

@@ -1,7 +1,7 @@
 //! Themes: tera templates and static files. The default theme is built into the binary; a
 //! root's `themes/NAME/templates` and `themes/NAME/static` replace its files one by one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -60,6 +60,18 @@ const PAGE_TEMPLATES: [&str; 7] = [
     "unit.html",
 ];
 
+/// The other templates `body` names in quotes (`{% extends "home.html" %}`, includes).
+fn named<'t>(body: &str, templates: &'t BTreeMap<String, (String, String)>) -> Vec<&'t str> {
+    templates
+        .keys()
+        .filter(|name| body.contains(&format!("\"{name}\"")) || body.contains(&format!("'{name}'")))
+        .map(String::as_str)
+        .collect()
+}
+
+/// For each template, a hash of every template a page made with it may use: itself, the
+/// templates it names (and those they name), and every template that is not a page of its
+/// own (bases, partials, components).
 fn fingerprints(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<String, blake3::Hash> {
     let mut shared = blake3::Hasher::new();
     for (name, (body, _)) in templates
@@ -70,11 +82,20 @@ fn fingerprints(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<Stri
         shared.update(body.as_bytes());
     }
     templates
-        .iter()
-        .map(|(name, (body, _))| {
+        .keys()
+        .map(|name| {
+            let mut uses: BTreeSet<&str> = BTreeSet::new();
+            let mut next = vec![name.as_str()];
+            while let Some(t) = next.pop() {
+                if uses.insert(t) {
+                    next.extend(named(&templates[t].0, templates));
+                }
+            }
             let mut hasher = shared.clone();
-            hasher.update(name.as_bytes());
-            hasher.update(body.as_bytes());
+            for t in uses {
+                hasher.update(t.as_bytes());
+                hasher.update(templates[t].0.as_bytes());
+            }
             (name.clone(), hasher.finalize())
         })
         .collect()

@@ -42,7 +42,9 @@ async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         (current.files.clone(), current.error.clone())
     };
-    let path = uri.path().trim_start_matches('/');
+    // `/Guide%202027.txt` is the file `Guide 2027.txt`.
+    let decoded = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    let path = decoded.trim_start_matches('/');
     let wanted = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
@@ -53,7 +55,8 @@ async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
     }
     // A folder asked for without its slash: relative links need the slash.
     if files.contains_key(&format!("{path}/index.html")) {
-        return Redirect::permanent(&format!("/{path}/")).into_response();
+        // The path as it came, still encoded: a header holds only plain characters.
+        return Redirect::permanent(&format!("{}/", uri.path())).into_response();
     }
     let body = match (&error, files.is_empty()) {
         (Some(_), true) => "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site does not build yet</h1><p>Correct the error and save: this page reloads.</p></main></body></html>".to_string(),

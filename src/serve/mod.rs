@@ -21,7 +21,8 @@ use crate::report;
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
-    pub today: NaiveDate,
+    /// `None`: the local date at each rebuild, so a server left running overnight moves on.
+    pub today: Option<NaiveDate>,
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
@@ -52,7 +53,14 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     runtime.block_on(run(options))
 }
 
-async fn run(options: ServeOptions) -> Result<()> {
+async fn run(mut options: ServeOptions) -> Result<()> {
+    // Watched paths come back absolute: the root must be too, to recognise them.
+    options.root = std::fs::canonicalize(&options.root).with_context(|| {
+        format!(
+            "the site root {} is not a folder: pass --root DIR",
+            options.root.display()
+        )
+    })?;
     let (builds, _) = broadcast::channel(16);
     let state = Arc::new(State {
         current: RwLock::new(Current::default()),
@@ -107,8 +115,7 @@ async fn rebuild_on_change(
         while let Ok(Some(more)) = tokio::time::timeout(watch::QUIET, changes.recv()).await {
             changed.extend(more);
         }
-        // A `static/` made since the start is watched from now on.
-        inputs.refresh();
+        inputs.refresh(&changed);
         count += 1;
         let changed: std::collections::BTreeSet<String> = changed
             .iter()
@@ -138,7 +145,10 @@ async fn rebuild_on_change(
 /// Builds the site into memory; on failure keeps the last good one and records the error.
 async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
     let start = Instant::now();
-    let (root, today, caches) = (options.root.clone(), options.today, state.caches.clone());
+    let today = options
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (root, caches) = (options.root.clone(), state.caches.clone());
     let built = tokio::task::spawn_blocking(move || {
         let mut caches = caches
             .lock()

@@ -8,24 +8,13 @@ use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::load::is_noise;
+
 /// The folders a site is built from.
 pub const INPUTS: [&str; 4] = ["data", "content", "themes", "static"];
 
 /// How long the file system must be quiet before a burst of changes counts as over.
 pub const QUIET: Duration = Duration::from_millis(150);
-
-/// Editors' swap, backup and lock files, and hidden files: never part of a site.
-pub fn is_noise(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return true;
-    };
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".crswap"].iter().any(|ext| name.ends_with(ext))
-        // vim checks it can write a folder by creating `4913`.
-        || name == "4913"
-}
 
 /// The watch on a root's inputs. Dropping it stops the watching.
 pub struct Inputs {
@@ -44,7 +33,15 @@ impl Inputs {
             Duration::from_millis(50),
             None,
             move |result: DebounceEventResult| {
-                let Ok(events) = result else { return };
+                let events = match result {
+                    Ok(events) => events,
+                    Err(errors) => {
+                        for e in errors {
+                            eprintln!("watching the site's files: {e}");
+                        }
+                        return;
+                    }
+                };
                 let paths: Vec<PathBuf> = events
                     .iter()
                     .filter(|e| !matches!(e.kind, EventKind::Access(_)))
@@ -66,21 +63,28 @@ impl Inputs {
             root: root.to_path_buf(),
             watched: Vec::new(),
         };
-        inputs.refresh();
+        inputs.refresh(&[]);
         Ok(inputs)
     }
 
-    /// Watches the input folders that exist now and were not watched yet.
-    pub fn refresh(&mut self) {
+    /// Keeps the watches in step with the input folders: one made since the start is
+    /// watched from now on, and one removed or made again (a branch switch, a `mv`) is
+    /// watched afresh. `changed`: the paths of the last batch of changes.
+    pub fn refresh(&mut self, changed: &[PathBuf]) {
         for input in INPUTS.iter().map(|d| self.root.join(d)) {
-            if input.is_dir()
-                && !self.watched.contains(&input)
-                && self
-                    .debouncer
-                    .watch(&input, RecursiveMode::Recursive)
-                    .is_ok()
-            {
-                self.watched.push(input);
+            let renewed = changed.contains(&input);
+            if (renewed || !input.is_dir()) && self.watched.contains(&input) {
+                let _ = self.debouncer.unwatch(&input);
+                self.watched.retain(|w| *w != input);
+            }
+            if input.is_dir() && !self.watched.contains(&input) {
+                match self.debouncer.watch(&input, RecursiveMode::Recursive) {
+                    Ok(()) => self.watched.push(input),
+                    Err(e) => eprintln!(
+                        "cannot watch {}: {e}; changes there will not rebuild",
+                        input.display()
+                    ),
+                }
             }
         }
     }

@@ -434,6 +434,10 @@ fn builds_just_the_audiences_asked_for() {
         .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
         .collect();
     assert!(!everything.contains("Ada Sample") && !everything.contains("71001"));
+    // Its manifest says nothing of units, not even digests.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["units"], serde_json::json!({}));
 
     let run = cutover(&[
         "build",

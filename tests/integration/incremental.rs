@@ -32,7 +32,7 @@ fn assert_same(root: &Path, today: NaiveDate, caches: &mut Caches, after: &str) 
     );
     let fresh = LAST_FRESH.with(|f| f.get());
     let full = files(render_site(root, today, None).unwrap());
-    let differ: Vec<&String> = full
+    let differ: std::collections::BTreeSet<&String> = full
         .keys()
         .chain(cached.keys())
         .filter(|p| full.get(*p) != cached.get(*p))
@@ -185,6 +185,32 @@ fn rebuilds_equal_full_builds_after_every_kind_of_edit() {
     )
     .unwrap();
     assert_same(root, today, &mut caches, "a page template");
+    // A page template made from another page template.
+    fs::write(templates.join("page.html"), "{% extends \"home.html\" %}\n").unwrap();
+    assert_same(
+        root,
+        today,
+        &mut caches,
+        "a page template made from another",
+    );
+    let home = cutover::render::builtin_files()
+        .find(|(p, _)| p == "templates/home.html")
+        .unwrap()
+        .1;
+    fs::write(
+        templates.join("home.html"),
+        home.replace(
+            "<h1>{{ title }}</h1>",
+            "<h1 class=\"title\">{{ title }}</h1>",
+        ),
+    )
+    .unwrap();
+    assert_same(
+        root,
+        today,
+        &mut caches,
+        "the page template another is made from",
+    );
     let base = cutover::render::builtin_files()
         .find(|(p, _)| p == "templates/base.html")
         .unwrap()

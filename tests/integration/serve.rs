@@ -187,6 +187,32 @@ fn serves_reloads_survives_a_broken_edit_and_stops_cleanly() {
     }
     assert!(more <= 1, "{} rebuilds for one burst", more + 1);
 
+    // An input folder moved away and back (as a branch switch does) is watched again.
+    let content = site.path().join("content");
+    let aside = site.path().join("content-aside");
+    fs::rename(&content, &aside).unwrap();
+    fs::rename(&aside, &content).unwrap();
+    reloads
+        .recv_timeout(WAIT)
+        .expect("a reload after the folder came back");
+    while reloads.recv_timeout(Duration::from_millis(500)).is_ok() {}
+    let deciding = content.join("deciding.md");
+    fs::write(
+        &deciding,
+        fs::read_to_string(&deciding)
+            .unwrap()
+            .replace("Hunt groups move whole.", "Hunt groups move as one."),
+    )
+    .unwrap();
+    reloads
+        .recv_timeout(WAIT)
+        .expect("a reload after editing in the folder that came back");
+    assert!(
+        server
+            .get("/coordinators/deciding/")
+            .contains("Hunt groups move as one.")
+    );
+
     // Ctrl-C stops it, cleanly.
     let mut server = server;
     let pid = server.child.id().to_string();

@@ -58,6 +58,10 @@ fn runs_on_changes_to_the_guide() {
             assert!(paths.contains(&input), "{event} misses {input}");
         }
     }
+    assert!(
+        workflow["on"]["schedule"].is_array(),
+        "a daily build keeps deadlines current"
+    );
     let uses: Vec<&str> = steps(&workflow)
         .iter()
         .filter_map(|s| s["uses"].as_str())

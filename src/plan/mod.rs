@@ -44,7 +44,7 @@ pub struct Planned {
 pub enum Output {
     Html(Box<HtmlPage>),
     Ics(IcsCalendar),
-    Csv(Vec<CsvRow>),
+    Csv(Arc<Vec<CsvRow>>),
 }
 
 /// An HTML page: its template, the view it shows, and markdown to render into it.
@@ -230,21 +230,32 @@ impl<'a> Ctx<'a> {
 /// made from: an unchanged unit's checklist is not worked out again.
 #[derive(Default)]
 pub struct Cache {
-    checklists: HashMap<String, (u64, Arc<Checklist>)>,
+    checklists: HashMap<String, (u64, UnitFiles)>,
+}
+
+/// A unit's checklist and its CSV rows, shared by every audience that shows them.
+#[derive(Clone)]
+pub(crate) struct UnitFiles {
+    checklist: Arc<Checklist>,
+    csv: Arc<Vec<CsvRow>>,
 }
 
 /// Every unit's checklist, from `cache` where the unit's inputs are unchanged.
-fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<Arc<Checklist>> {
+fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<UnitFiles> {
     let units = &ctx.checked.model.units;
     // Each unit's checklist stands alone: they are worked out in parallel.
-    let made: Vec<(u64, Arc<Checklist>)> = units
+    let made: Vec<(u64, UnitFiles)> = units
         .par_iter()
         .enumerate()
         .map(|(u, unit)| {
             let print = fingerprint(ctx, u, unit);
             match cache.checklists.get(&unit.id) {
-                Some((old, c)) if *old == print => (print, c.clone()),
-                _ => (print, Arc::new(checklist(ctx, u, unit))),
+                Some((old, files)) if *old == print => (print, files.clone()),
+                _ => {
+                    let checklist = checklist(ctx, u, unit);
+                    let csv = Arc::new(csv_rows(&checklist));
+                    (print, UnitFiles { checklist: Arc::new(checklist), csv })
+                }
             }
         })
         .collect();
@@ -253,7 +264,7 @@ fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<Arc<Checklist>> {
         .map(|u| u.id.clone())
         .zip(made.iter().cloned())
         .collect();
-    made.into_iter().map(|(_, c)| c).collect()
+    made.into_iter().map(|(_, files)| files).collect()
 }
 
 /// `only`: build just these audiences (the landing page lists just them); `None`: all.
@@ -344,7 +355,7 @@ struct NavItem {
 fn audience_files(
     ctx: &Ctx,
     audience: &Audience,
-    checklists: &[Arc<Checklist>],
+    checklists: &[UnitFiles],
     files: &mut Vec<Planned>,
 ) {
     let aud = audience.id.as_str();
@@ -527,6 +538,7 @@ fn audience_files(
     let (path, mut index, title) = generated("units", "units.html");
     index.view.units = checklists
         .iter()
+        .map(|files| &files.checklist)
         .zip(&model.units)
         .map(|(c, unit)| UnitSummary {
             id: c.id.clone(),
@@ -549,8 +561,8 @@ fn audience_files(
         })
         .collect();
     files.push(html(path, index, here(&title)));
-    for (c, unit) in checklists.iter().zip(&model.units) {
-        let csv = csv_rows(c);
+    for (unit_files, unit) in checklists.iter().zip(&model.units) {
+        let (c, csv) = (&unit_files.checklist, unit_files.csv.clone());
         let slug = format!("units/{}", unit.id);
         let (path, mut page) = make(&slug, &unit.name, "unit.html", None);
         page.view.breadcrumbs.push(Link {

@@ -44,7 +44,7 @@ enum Source {
         insertions: Option<Arc<Insertions>>,
     },
     Ics(IcsCalendar),
-    Csv(Vec<CsvRow>),
+    Csv(Arc<Vec<CsvRow>>),
 }
 
 impl Source {

@@ -15,6 +15,7 @@
 
 pub mod changes;
 pub mod finding;
+pub mod links;
 pub mod load;
 pub mod markup;
 pub mod model;
@@ -45,6 +46,8 @@ pub struct Checked {
     /// Invalid-data problems.
     pub problems: Vec<Finding>,
     pub analysis: Analysis,
+    /// Problems of the site built from valid data: broken links, templates that fail.
+    pub built: Vec<Finding>,
     pub today: NaiveDate,
 }
 
@@ -55,6 +58,7 @@ impl Checked {
             .problems
             .iter()
             .chain(&self.analysis.findings)
+            .chain(&self.built)
             .cloned()
             .collect();
         finding::sort(&mut all);
@@ -69,6 +73,7 @@ impl Checked {
         self.problems
             .iter()
             .chain(&self.analysis.findings)
+            .chain(&self.built)
             .filter(|f| f.severity == severity)
             .count()
     }
@@ -88,8 +93,25 @@ pub fn check_cached(root: &Path, today: NaiveDate, cache: &mut load::Cache) -> R
         model: loaded.model,
         problems: loaded.problems,
         analysis,
+        built: Vec::new(),
         today,
     })
+}
+
+/// [`check`], and when the data is valid, the site built in memory and its links checked,
+/// as `cutover check` does: it writes nothing.
+pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
+    let mut checked = check(root, today)?;
+    if checked.is_valid() {
+        match render_site(root, today, None) {
+            Ok(_) => {}
+            Err(e) => match e.downcast::<InvalidData>() {
+                Ok(InvalidData(problems)) => checked.built = problems,
+                Err(other) => return Err(other),
+            },
+        }
+    }
+    Ok(checked)
 }
 
 /// The data is invalid: nothing was built. Carries the problems, for the caller to print.
@@ -141,6 +163,7 @@ pub struct Caches {
     loads: load::Cache,
     plans: plan::Cache,
     renders: render::Cache,
+    links: links::Cache,
 }
 
 /// Loads, checks and renders `root` without writing anything: every audience, or those
@@ -188,6 +211,25 @@ pub fn render_site_cached(
                 .iter()
                 .map(|(rel, bytes)| (format!("{target}{rel}"), bytes.clone())),
         );
+    }
+    // A site with a broken link is not published: each is reported with the file to correct.
+    let sources: std::collections::HashMap<String, String> = plan
+        .files
+        .iter()
+        .filter_map(|planned| match &planned.output {
+            plan::Output::Html(page) => Some((
+                planned.path.clone(),
+                page.markdown
+                    .as_ref()
+                    .map(|md| md.file.clone())
+                    .unwrap_or_else(|| theme.describe(page.template)),
+            )),
+            _ => None,
+        })
+        .collect();
+    let broken = links::check(&files, &sources, &mut caches.links);
+    if !broken.is_empty() {
+        return Err(InvalidData(broken).into());
     }
     let checklists = checked
         .model

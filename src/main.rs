@@ -82,7 +82,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
             format,
             strict,
         } => {
-            let checked = cutover::check(&root, day.unwrap_or_else(today))?;
+            let checked = cutover::check_site(&root, day.unwrap_or_else(today))?;
             print!("{}", report::render(&checked, format));
             let errors = checked.count(cutover::finding::Severity::Error);
             let warnings = checked.count(cutover::finding::Severity::Warning);

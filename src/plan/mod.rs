@@ -254,7 +254,13 @@ fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<UnitFiles> {
                 _ => {
                     let checklist = checklist(ctx, u, unit);
                     let csv = Arc::new(csv_rows(&checklist));
-                    (print, UnitFiles { checklist: Arc::new(checklist), csv })
+                    (
+                        print,
+                        UnitFiles {
+                            checklist: Arc::new(checklist),
+                            csv,
+                        },
+                    )
                 }
             }
         })

@@ -455,3 +455,43 @@ fn builds_just_the_audiences_asked_for() {
         stderr(&run)
     );
 }
+
+/// A link that leads nowhere stops `build` (the old site stays) and shows in `check`,
+/// with the page, the link and the file to correct.
+#[test]
+fn broken_links_are_found_and_not_published() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let before = tree(&out);
+    let page = site.path().join("content/desk-phones.md");
+    fs::write(&page, read(&page) + "\nSee [the old page](../old-page/index.html) and [a heading](../deciding/index.html#nowhere).\n").unwrap();
+
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    assert!(err.contains("error[broken-link]: content/desk-phones.md: staying/desk-phones/index.html links to `../old-page/index.html`, but nothing is built at staying/old-page/index.html"), "{err}");
+    assert!(tree(&out) == before, "the old site stays");
+
+    let (out, report) = crate::check_json(site.path());
+    assert_eq!(out.status.code(), Some(1));
+    let broken: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "broken-link")
+        .collect();
+    // The staying audience has no deciding page; the others have no heading `nowhere`.
+    assert!(broken.iter().any(|f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no element with id `nowhere`")
+    }));
+    assert!(
+        broken
+            .iter()
+            .all(|f| f["file"] == "content/desk-phones.md" && f["severity"] == "error")
+    );
+    assert!(broken.len() >= 4, "{broken:#?}");
+}

@@ -1,0 +1,232 @@
+//! Link checking of a built site: every relative `href` and `src` of every page must lead
+//! to a file of the site, and every `#fragment` to an element with that id.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::finding::{Finding, Severity};
+use crate::render::File;
+
+pub const RULE: &str = "broken-link";
+
+/// The values of `attr="..."` (or `'...'`) in an HTML text.
+fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let mut values = Vec::new();
+    for quote in ['"', '\''] {
+        let needle = format!(" {attr}={quote}");
+        let mut rest = html;
+        while let Some(at) = rest.find(&needle) {
+            rest = &rest[at + needle.len()..];
+            if let Some(end) = rest.find(quote) {
+                values.push(&rest[..end]);
+                rest = &rest[end..];
+            }
+        }
+    }
+    values
+}
+
+/// `&amp;` and friends back to text, as a browser reads an attribute.
+fn unescape(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Whether a link leaves the site (or is not a link to a file at all).
+fn is_external(link: &str) -> bool {
+    let scheme = link.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    scheme.is_some() || link.starts_with("//")
+}
+
+/// `base` is the folder of the page (`a/b/`), `link` relative to it: the site path.
+fn resolve(base: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut path = parts.join("/");
+    if link.ends_with('/') || link.is_empty() {
+        path = if path.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{path}/index.html")
+        };
+    }
+    Some(path)
+}
+
+/// A page's links and ids, read once.
+struct Read {
+    bytes: std::sync::Arc<Vec<u8>>,
+    links: Vec<String>,
+    ids: HashSet<String>,
+}
+
+impl Read {
+    fn of(bytes: &std::sync::Arc<Vec<u8>>) -> Read {
+        let text = String::from_utf8_lossy(bytes);
+        let mut seen = HashSet::new();
+        let links = attribute_values(&text, "href")
+            .into_iter()
+            .chain(attribute_values(&text, "src"))
+            .map(unescape)
+            .filter(|link| !is_external(link) && seen.insert(link.clone()))
+            .collect();
+        let ids = attribute_values(&text, "id")
+            .into_iter()
+            .map(unescape)
+            .collect();
+        Read {
+            bytes: bytes.clone(),
+            links,
+            ids,
+        }
+    }
+}
+
+/// The pages read by an earlier check: a page whose bytes are the very same is not read
+/// again.
+#[derive(Default)]
+pub struct Cache {
+    pages: HashMap<String, Read>,
+}
+
+/// Checks every link of every HTML file. `sources` names, for a page, the file it was
+/// made from (a content page, or its template), for the findings.
+pub fn check(files: &[File], sources: &HashMap<String, String>, cache: &mut Cache) -> Vec<Finding> {
+    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut old = std::mem::take(&mut cache.pages);
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let read = match old.remove(path) {
+            Some(read) if std::sync::Arc::ptr_eq(&read.bytes, bytes) => read,
+            _ => Read::of(bytes),
+        };
+        cache.pages.insert(path.clone(), read);
+    }
+    let mut findings = Vec::new();
+    for (page, read) in &cache.pages {
+        let page = page.as_str();
+        let base = page.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        for link in &read.links {
+            let (target, fragment) = match link.split_once('#') {
+                Some((t, f)) => (t, Some(f)),
+                None => (link.as_str(), None),
+            };
+            let path = if target.is_empty() {
+                Some(page.to_string())
+            } else {
+                resolve(base, target)
+            };
+            let problem = match &path {
+                None => Some("which leads out of the site's folder".to_string()),
+                Some(p) if !paths.contains(p.as_str()) => {
+                    Some(format!("but nothing is built at {p}"))
+                }
+                Some(p) => match fragment.filter(|f| !f.is_empty()) {
+                    Some(f)
+                        if !cache
+                            .pages
+                            .get(p.as_str())
+                            .is_some_and(|known| known.ids.contains(f)) =>
+                    {
+                        Some(format!("but {p} has no element with id `{f}`"))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some(problem) = problem {
+                let source = sources
+                    .get(page)
+                    .cloned()
+                    .unwrap_or_else(|| page.to_string());
+                findings.push(Finding::new(
+                    RULE,
+                    Severity::Error,
+                    source.clone(),
+                    None,
+                    format!("{page} links to `{link}`, {problem}: correct the link in {source}"),
+                ));
+            }
+        }
+    }
+    crate::finding::sort(&mut findings);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn file(path: &str, html: &str) -> File {
+        (path.to_string(), Arc::new(html.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn links_resolve_or_are_reported() {
+        let files = vec![
+            file(
+                "index.html",
+                r#"<a href="a/index.html">a</a> <a href="mailto:x@y">m</a> <a href="https://example.org/">e</a>"#,
+            ),
+            file(
+                "a/index.html",
+                r##"<h2 id="top">T</h2><a href="../index.html">up</a> <a href="#top">t</a> <a href="b/">b</a> <link href="style.css">"##,
+            ),
+            file("a/style.css", "p {}"),
+            file(
+                "a/b/index.html",
+                r##"<a href="../index.html#nope">x</a> <a href="../../../out.html">y</a> <img src="gone.png" alt="">"##,
+            ),
+        ];
+        let sources: HashMap<String, String> =
+            [("a/b/index.html".to_string(), "content/b.md".to_string())].into();
+        let found = check(&files, &sources, &mut Cache::default());
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(found.len(), 3, "{messages:#?}");
+        assert!(
+            found
+                .iter()
+                .all(|f| f.rule == RULE && f.file == "content/b.md")
+        );
+        assert!(messages.iter().any(|m| {
+            m.contains("`../index.html#nope`, but a/index.html has no element with id `nope`")
+        }));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`../../../out.html`, which leads out"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`gone.png`, but nothing is built at a/b/gone.png"))
+        );
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            resolve("a/b", "../c/index.html").as_deref(),
+            Some("a/c/index.html")
+        );
+        assert_eq!(resolve("", "x/").as_deref(), Some("x/index.html"));
+        assert_eq!(resolve("a", "../../x"), None);
+        assert!(is_external("https://x") && is_external("mailto:a@b") && is_external("//cdn"));
+        assert!(
+            !is_external("../index.html") && !is_external("a:b/c.html".split(':').nth(1).unwrap())
+        );
+    }
+}

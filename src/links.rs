@@ -8,21 +8,36 @@ use crate::render::File;
 
 pub const RULE: &str = "broken-link";
 
-/// The values of `attr="..."` (or `'...'`) in an HTML text.
-fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
-    let mut values = Vec::new();
-    for quote in ['"', '\''] {
-        let needle = format!(" {attr}={quote}");
-        let mut rest = html;
-        while let Some(at) = rest.find(&needle) {
-            rest = &rest[at + needle.len()..];
-            if let Some(end) = rest.find(quote) {
-                values.push(&rest[..end]);
-                rest = &rest[end..];
-            }
+/// The links (`href`, `src`) and the ids of an HTML text, in one pass over it.
+fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
+    let bytes = html.as_bytes();
+    let (mut links, mut ids) = (Vec::new(), Vec::new());
+    let mut from = 0;
+    while let Some(found) = html[from..].find('=') {
+        let at = from + found;
+        from = at + 1;
+        let Some(&quote) = bytes.get(at + 1).filter(|q| **q == b'"' || **q == b'\'') else {
+            continue;
+        };
+        let name_start = html[..at]
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        // An attribute's name follows a space.
+        if name_start == 0 || bytes[name_start - 1] != b' ' {
+            continue;
         }
+        let Some(len) = html[at + 2..].find(quote as char) else {
+            break;
+        };
+        let value = &html[at + 2..at + 2 + len];
+        match &html[name_start..at] {
+            "href" | "src" => links.push(value),
+            "id" => ids.push(value),
+            _ => {}
+        }
+        from = at + 2 + len;
     }
-    values
+    (links, ids)
 }
 
 /// `&amp;` and friends back to text, as a browser reads an attribute.
@@ -77,17 +92,14 @@ struct Read {
 impl Read {
     fn of(bytes: &std::sync::Arc<Vec<u8>>) -> Read {
         let text = String::from_utf8_lossy(bytes);
+        let (links, ids) = attributes(&text);
         let mut seen = HashSet::new();
-        let links = attribute_values(&text, "href")
+        let links = links
             .into_iter()
-            .chain(attribute_values(&text, "src"))
             .map(unescape)
             .filter(|link| !is_external(link) && seen.insert(link.clone()))
             .collect();
-        let ids = attribute_values(&text, "id")
-            .into_iter()
-            .map(unescape)
-            .collect();
+        let ids = ids.into_iter().map(unescape).collect();
         Read {
             bytes: bytes.clone(),
             links,
@@ -214,6 +226,15 @@ mod tests {
                 .iter()
                 .any(|m| m.contains("`gone.png`, but nothing is built at a/b/gone.png"))
         );
+    }
+
+    #[test]
+    fn attributes_in_one_pass() {
+        let (links, ids) = attributes(
+            r#"<a class="x" href="a.html" data-href="no">t=1</a><img src='b.png' alt=""><h2 id="top">"#,
+        );
+        assert_eq!(links, vec!["a.html", "b.png"]);
+        assert_eq!(ids, vec!["top"]);
     }
 
     #[test]

@@ -101,9 +101,11 @@ pub fn check_cached(root: &Path, today: NaiveDate, cache: &mut load::Cache) -> R
 /// [`check`], and when the data is valid, the site built in memory and its links checked,
 /// as `cutover check` does: it writes nothing.
 pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
-    let mut checked = check(root, today)?;
+    // The files read for the check are not parsed again for the build.
+    let mut caches = Caches::default();
+    let mut checked = check_cached(root, today, &mut caches.loads)?;
     if checked.is_valid() {
-        match render_site(root, today, None) {
+        match render_site_cached(root, today, None, &mut caches) {
             Ok(_) => {}
             Err(e) => match e.downcast::<InvalidData>() {
                 Ok(InvalidData(problems)) => checked.built = problems,

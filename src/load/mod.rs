@@ -14,6 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 pub use data::{is_id, parse_date};
@@ -67,14 +68,22 @@ fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-impl<T: Clone> Parsed<T> {
-    /// The cached outcome for the file at `path`, or a new one from `parse` given its text.
-    fn get<'c>(
-        cache: &'c mut HashMap<String, Parsed<T>>,
-        file: &str,
+/// What to do with a file's cached outcome.
+enum Refresh<T> {
+    Keep,
+    /// Touched but the same text: only the stamp is new.
+    Restamp(Option<(std::time::SystemTime, u64)>),
+    New(Parsed<T>),
+}
+
+impl<T: Clone + Send> Parsed<T> {
+    /// Whether `cached` still holds for the file at `path`, or its new outcome from
+    /// `parse` given the file's text. Reads nothing if the file's stamp is unchanged.
+    fn refresh(
+        cached: Option<&Parsed<T>>,
         path: &Path,
         parse: impl FnOnce(&str, &mut Vec<Finding>, &mut Complete) -> T,
-    ) -> Result<&'c Parsed<T>> {
+    ) -> Result<Refresh<T>> {
         let stamp = stamp(path);
         // A file changed within the last moments may change again within the same tick of
         // a coarse clock, keeping its stamp: it is read and hashed whatever its stamp says.
@@ -83,29 +92,44 @@ impl<T: Clone> Parsed<T> {
                 .elapsed()
                 .is_ok_and(|age| age > std::time::Duration::from_secs(2))
         });
-        let unchanged = settled && cache.get(file).is_some_and(|p| p.stamp == stamp);
-        if !unchanged {
-            let text = read(path)?;
-            let hash = blake3::hash(text.as_bytes());
-            match cache.get_mut(file) {
-                // Touched but the same: only the stamp is new.
-                Some(p) if p.hash == hash => p.stamp = stamp,
-                _ => {
-                    let mut problems = Vec::new();
-                    let mut complete = Complete::all();
-                    let value = parse(&text, &mut problems, &mut complete);
-                    let parsed = Parsed {
-                        stamp,
-                        hash,
-                        value,
-                        problems,
-                        extensions_complete: complete.extensions,
-                    };
-                    cache.insert(file.to_string(), parsed);
+        if settled && cached.is_some_and(|p| p.stamp == stamp) {
+            return Ok(Refresh::Keep);
+        }
+        let text = read(path)?;
+        let hash = blake3::hash(text.as_bytes());
+        if cached.is_some_and(|p| p.hash == hash) {
+            return Ok(Refresh::Restamp(stamp));
+        }
+        let mut problems = Vec::new();
+        let mut complete = Complete::all();
+        let value = parse(&text, &mut problems, &mut complete);
+        Ok(Refresh::New(Parsed {
+            stamp,
+            hash,
+            value,
+            problems,
+            extensions_complete: complete.extensions,
+        }))
+    }
+
+    /// Brings `cache` up to date for `file` and returns its outcome.
+    fn apply<'c>(
+        cache: &'c mut HashMap<String, Parsed<T>>,
+        file: &str,
+        refresh: Refresh<T>,
+    ) -> Option<&'c Parsed<T>> {
+        match refresh {
+            Refresh::Keep => {}
+            Refresh::Restamp(stamp) => {
+                if let Some(p) = cache.get_mut(file) {
+                    p.stamp = stamp;
                 }
             }
+            Refresh::New(parsed) => {
+                cache.insert(file.to_string(), parsed);
+            }
         }
-        Ok(&cache[file])
+        cache.get(file)
     }
 }
 
@@ -185,13 +209,15 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     // Units are the files of data/units/ itself, so that an id is one file.
     let mut unit_files: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
+    let mut accepted: Vec<(String, PathBuf, String)> = Vec::new();
     for (rel, path) in files_in(&root.join("data/units"), 1, Some(&["yaml", "yml"]))? {
         let file = format!("data/units/{rel}");
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        if !is_id(stem) {
+            .unwrap_or_default()
+            .to_string();
+        if !is_id(&stem) {
             problems.push(Finding::invalid(
                 "bad value",
                 &file,
@@ -201,7 +227,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
             complete.extensions = false;
             continue;
         }
-        if let Some(first) = unit_files.insert(stem.to_string(), file.clone()) {
+        if let Some(first) = unit_files.insert(stem.clone(), file.clone()) {
             problems.push(Finding::invalid(
                 "duplicate unit id",
                 &file,
@@ -211,25 +237,35 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
             complete.extensions = false;
             continue;
         }
-        let parsed = Parsed::get(
-            &mut cache.units,
-            &file,
-            &path,
-            |text, problems, complete| data::unit(stem, &file, text, problems, complete),
-        )?;
-        problems.extend(parsed.problems.iter().cloned());
-        complete.extensions &= parsed.extensions_complete;
-        model.units.extend(parsed.value.clone());
+        accepted.push((file, path, stem));
+    }
+    // Unit files are read and parsed in parallel; what they hold is taken in file order.
+    let refreshed: Vec<Refresh<Option<Unit>>> = accepted
+        .par_iter()
+        .map(|(file, path, stem)| {
+            Parsed::refresh(cache.units.get(file), path, |text, problems, complete| {
+                data::unit(stem, file, text, problems, complete)
+            })
+        })
+        .collect::<Result<_>>()?;
+    for ((file, _, _), refresh) in accepted.into_iter().zip(refreshed) {
+        if let Some(parsed) = Parsed::apply(&mut cache.units, &file, refresh) {
+            problems.extend(parsed.problems.iter().cloned());
+            complete.extensions &= parsed.extensions_complete;
+            model.units.extend(parsed.value.clone());
+        }
         seen.insert(file);
     }
 
     for (relative, path) in files_in(&root.join("content"), usize::MAX, Some(&["md"]))? {
         let file = format!("content/{relative}");
-        let parsed = Parsed::get(&mut cache.pages, &file, &path, |text, problems, _| {
+        let refresh = Parsed::refresh(cache.pages.get(&file), &path, |text, problems, _| {
             content::page(&file, &relative, text, problems)
         })?;
-        problems.extend(parsed.problems.iter().cloned());
-        model.pages.extend(parsed.value.clone());
+        if let Some(parsed) = Parsed::apply(&mut cache.pages, &file, refresh) {
+            problems.extend(parsed.problems.iter().cloned());
+            model.pages.extend(parsed.value.clone());
+        }
         seen.insert(file);
     }
     // Files gone since the last load are forgotten.

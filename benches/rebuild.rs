@@ -14,9 +14,9 @@ use cutover::{Caches, render_site, render_site_cached, synthetic};
 fn rebuild(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    synthetic::write_site(root, Path::new(env!("CARGO_MANIFEST_DIR")), 300, 60).unwrap();
+    synthetic::write_site(root, Path::new(env!("CARGO_MANIFEST_DIR")), 300, 60, 1).unwrap();
     let today = NaiveDate::from_ymd_opt(2022, 4, 20).unwrap();
-    let unit = root.join("data/units/unit-0150.yaml");
+    let unit = root.join("data/units/unit-00150.yaml");
     let original = std::fs::read_to_string(&unit).unwrap();
     let edited = original.replacen("decision: stay", "decision: move", 1);
 

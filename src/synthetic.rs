@@ -1,6 +1,6 @@
 //! Synthetic institutions, for measuring cutover: many units, many lines, groups of every
 //! kind, decisions of every sort, and the bundled guide's pages. A development tool (the
-//! `synthetic` example and the benchmarks use it); the same arguments always write the
+//! `synth` example and the benchmarks use it); the same arguments always write the
 //! same site.
 
 use std::fmt::Write as _;
@@ -51,19 +51,32 @@ fn write(path: PathBuf, text: &str) -> Result<()> {
     fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-fn unit(dice: &mut Dice, u: usize, lines: usize) -> String {
-    let cohort = COHORTS[u % 3];
-    let mut text = format!(
-        "name: Synthetic unit {u}\ncohort: {cohort}\ncoordinator: {{name: Coordinator {u}, email: coordinator{u}@example.ac.uk}}\n"
+/// The extension of line `l` of unit `u`: unique while units have fewer than 1,000 lines.
+fn ext(u: usize, l: usize) -> usize {
+    4_000_000 + u * 1000 + l
+}
+
+fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
+    // About one unit in thirty has its own Teams instance.
+    let separate = u % 31 == 30;
+    let mut text = format!("name: Synthetic unit {u}\n");
+    if separate {
+        text.push_str("separate_teams: true\n");
+    } else {
+        let _ = writeln!(text, "cohort: {}", COHORTS[u % 3]);
+    }
+    let _ = writeln!(
+        text,
+        "coordinator: {{name: Coordinator {u}, email: coordinator{u}@example.ac.uk}}"
     );
     if dice.chance(85) {
         text.push_str("responded: 2022-04-08\n");
     }
     text.push_str("lines:\n");
-    let ext = |l: usize| 400_000 + u * 1000 + l;
     for l in 0..lines {
-        let _ = writeln!(text, "  - ext: \"{}\"", ext(l));
-        if !dice.chance(5) {
+        let _ = writeln!(text, "  - ext: \"{}\"", ext(u, l));
+        // About 3% shared lines, 4% critical ones.
+        if !dice.chance(3) {
             let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
             let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
             let _ = writeln!(
@@ -73,13 +86,16 @@ fn unit(dice: &mut Dice, u: usize, lines: usize) -> String {
                 last.to_lowercase()
             );
         }
+        if dice.chance(4) {
+            text.push_str("    critical: true\n");
+        }
+        if dice.chance(1) {
+            text.push_str("    contact_centre: true\n");
+        }
         let flagged = dice.chance(30);
         if flagged {
             text.push_str("    ms_teams: true\n");
             let _ = writeln!(text, "    uses: [{}]", dice.pick(&USES));
-        }
-        if dice.chance(2) {
-            text.push_str("    critical: true\n");
         }
         if dice.chance(3) {
             text.push_str("    pilot: true\n");
@@ -96,10 +112,16 @@ fn unit(dice: &mut Dice, u: usize, lines: usize) -> String {
     text.push_str("groups:\n");
     for g in 0..lines / 10 {
         let kind = ["hunt", "pickup", "executive"][g % 3];
-        let (a, b) = (ext(g * 10), ext(g * 10 + 1));
+        let (a, b) = (ext(u, g * 10), ext(u, g * 10 + 1));
+        // Every fourth group takes in a line of the next unit.
+        let other = (g % 4 == 3 && u + 1 < units).then(|| ext(u + 1, g * 10 + 2));
+        let members = match other {
+            Some(c) => format!("[\"{a}\", \"{b}\", \"{c}\"]"),
+            None => format!("[\"{a}\", \"{b}\"]"),
+        };
         let _ = writeln!(
             text,
-            "  - id: unit{u}-group{g}\n    kind: {kind}\n    members: [\"{a}\", \"{b}\"]"
+            "  - id: unit{u}-group{g}\n    kind: {kind}\n    members: {members}"
         );
         if kind == "executive" {
             let _ = writeln!(text, "    manager: \"{a}\"");
@@ -108,16 +130,21 @@ fn unit(dice: &mut Dice, u: usize, lines: usize) -> String {
     text
 }
 
-/// The text of unit `u` of a synthetic site: `lines` lines, a group every ten.
-pub fn unit_file(u: usize, lines: usize) -> String {
+/// The text of unit `u` of a synthetic site of `units` units of `lines` lines.
+pub fn unit_file(u: usize, units: usize, lines: usize, seed: u64) -> String {
     // Each unit has its own dice, so one unit's text does not depend on the others'.
-    let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ (u as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));
-    unit(&mut dice, u, lines)
+    let mut dice =
+        Dice((seed ^ 0x9e37_79b9_7f4a_7c15) ^ (u as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));
+    unit(&mut dice, u, units, lines)
 }
 
 /// Writes a site of `units` units of `lines` lines into `root`, with the data and pages of
 /// the guide at `guide` (a site root, such as this repository).
-pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize) -> Result<()> {
+pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize, seed: u64) -> Result<()> {
+    anyhow::ensure!(
+        lines < 1000,
+        "at most 999 lines a unit, so that extensions stay unique"
+    );
     for file in ["data/site.yaml", "data/timeline.yaml"] {
         let text =
             fs::read_to_string(guide.join(file)).with_context(|| format!("reading {file}"))?;
@@ -125,8 +152,8 @@ pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize) -> Resu
     }
     // Room for everyone: the size is what is measured, not the capacity findings.
     let tranches = "- number: 1\n  date: 2022-05-30\n  label: Pilot and UAT\n  pilot: true\n\
-                    - number: 2\n  date: 2022-06-13\n  capacity: {college: 100000, uas: 100000}\n\
-                    - number: 3\n  date: 2022-06-20\n  capacity: {department: 100000}\n\
+                    - number: 2\n  date: 2022-06-13\n  capacity: {college: 10000000, uas: 10000000}\n\
+                    - number: 3\n  date: 2022-06-20\n  capacity: {department: 10000000}\n\
                     - number: 4\n  date: 2022-06-27\n  late: true\n";
     write(root.join("data/tranches.yaml"), tranches)?;
     for entry in fs::read_dir(guide.join("content")).context("reading the guide's pages")? {
@@ -137,8 +164,8 @@ pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize) -> Resu
     }
     for u in 0..units {
         write(
-            root.join(format!("data/units/unit-{u:04}.yaml")),
-            &unit_file(u, lines),
+            root.join(format!("data/units/unit-{u:05}.yaml")),
+            &unit_file(u, units, lines, seed),
         )?;
     }
     Ok(())

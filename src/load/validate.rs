@@ -28,7 +28,10 @@ fn extensions_and_groups(
     extensions_complete: bool,
     problems: &mut Vec<Finding>,
 ) {
-    let mut exts: HashMap<String, (String, u32)> = HashMap::new();
+    let lines = model.units.iter().map(|u| u.lines.len()).sum();
+    // Fx, not SipHash: at 100,000s of lines the hashing shows.
+    let mut exts: rustc_hash::FxHashMap<String, (String, u32)> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
     for unit in &mut model.units {
         unit.lines.retain(|line| match exts.get(&line.ext) {
             Some((file, first)) => {

@@ -23,12 +23,15 @@ pub type LineId = (usize, usize);
 /// Lines by extension, built once so that groups resolve without scanning.
 pub struct Index<'m> {
     pub model: &'m Model,
-    pub by_ext: HashMap<&'m str, LineId>,
+    /// Fx, not SipHash: the keys are the data's own extensions, and at 100,000s of lines
+    /// the hashing shows.
+    pub by_ext: rustc_hash::FxHashMap<&'m str, LineId>,
 }
 
 impl<'m> Index<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut by_ext = HashMap::new();
+        let lines = model.units.iter().map(|u| u.lines.len()).sum();
+        let mut by_ext = rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
         for (u, unit) in model.units.iter().enumerate() {
             for (l, line) in unit.lines.iter().enumerate() {
                 by_ext.entry(line.ext.as_str()).or_insert((u, l));

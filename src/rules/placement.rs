@@ -78,7 +78,14 @@ pub fn place(
     let model = index.model;
     let tranches = &model.tranches;
     let ids: Vec<LineId> = index.all().collect();
-    let position: HashMap<LineId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    // A line's position among all lines: its unit's first position, plus its own index.
+    let mut first = Vec::with_capacity(model.units.len());
+    let mut next = 0;
+    for unit in &model.units {
+        first.push(next);
+        next += unit.lines.len();
+    }
+    let position = |id: &LineId| first[id.0] + id.1;
     let moving = |id: &LineId| statuses[id.0][id.1] == Status::Moving;
 
     let own: Vec<Option<(usize, Reason)>> = ids
@@ -97,7 +104,7 @@ pub fn place(
         for group in unit.groups.iter().filter(|g| g.kind.moves_together()) {
             let members: Vec<usize> = groups::members(index, group)
                 .iter()
-                .map(|m| position[m])
+                .map(position)
                 .collect();
             for &m in &members {
                 group_of.entry(m).or_default().push(&group.id);

@@ -102,10 +102,7 @@ pub fn place(
     let mut group_of: HashMap<usize, Vec<&str>> = HashMap::new();
     for unit in &model.units {
         for group in unit.groups.iter().filter(|g| g.kind.moves_together()) {
-            let members: Vec<usize> = groups::members(index, group)
-                .iter()
-                .map(position)
-                .collect();
+            let members: Vec<usize> = groups::members(index, group).iter().map(position).collect();
             for &m in &members {
                 group_of.entry(m).or_default().push(&group.id);
             }

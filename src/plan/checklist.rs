@@ -201,7 +201,7 @@ impl UnitChecklist<'_, '_> {
     }
 
     /// The coordinator's steps, GOV.UK task-list style.
-    fn steps(&self) -> Vec<Task> {
+    fn steps(&self, answer_state: &'static str, answer: &str) -> Vec<Task> {
         let (ctx, u, unit) = (self.ctx, self.u, self.unit);
         let analysis = &ctx.checked.analysis;
         let st = |l: usize| analysis.status[u][l];
@@ -242,7 +242,6 @@ impl UnitChecklist<'_, '_> {
                 f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str())
             })
             .count();
-        let (answer_state, answer) = answer_state(ctx, unit);
         let deadline = long_date(ctx.deadline);
 
         let mut steps = Vec::new();
@@ -302,7 +301,7 @@ impl UnitChecklist<'_, '_> {
             format!("Answer the project by {deadline}"),
             "Email the project with the list of people who should move.".into(),
             answer_state,
-            answer.clone(),
+            answer,
         ));
         steps
     }
@@ -350,8 +349,8 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .map(|&fi| &analysis.findings[fi])
             .collect(),
     };
-    let steps = parts.steps();
     let (answer_state, answer) = answer_state(ctx, unit);
+    let steps = parts.steps(answer_state, &answer);
     let steps_total = steps.iter().filter(|t| t.state != "not-needed").count();
     let steps_done = steps.iter().filter(|t| t.state == "completed").count();
 

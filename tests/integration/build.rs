@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{TODAY, build, bundled, cutover, site_copy, stderr, tree};
+use crate::{build, build_with, bundled, cutover, site_copy, stderr, tree};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -139,15 +139,7 @@ fn refuses_to_replace_a_folder_it_did_not_build() {
     let out = site.path().join("public");
     assert_eq!(build(site.path(), &out).status.code(), Some(0));
     let dotted = format!("{}/./", out.display());
-    let run = cutover(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--out",
-        &dotted,
-        "--today",
-        TODAY,
-    ]);
+    let run = build_with(site.path(), Path::new(&dotted), &[]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 }
 
@@ -299,17 +291,11 @@ fn reports_what_changed_since_the_last_build() {
     let out = site.path().join("public");
     let report_file = site.path().join("changes.json");
     let run_with_report = || {
-        let run = cutover(&[
-            "build",
-            "--root",
-            site.path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--today",
-            TODAY,
-            "--changes",
-            report_file.to_str().unwrap(),
-        ]);
+        let run = build_with(
+            site.path(),
+            &out,
+            &["--changes", report_file.to_str().unwrap()],
+        );
         assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
         let report: serde_json::Value = serde_json::from_str(&read(&report_file)).unwrap();
         (stderr(&run), report)
@@ -410,20 +396,11 @@ fn reports_what_changed_since_the_last_build() {
 fn builds_just_the_audiences_asked_for() {
     let site = site_copy("small");
     let out = site.path().join("public");
-    let root = site.path().to_str().unwrap();
-    let run = cutover(&[
-        "build",
-        "--root",
-        root,
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-        "--audience",
-        "moving",
-        "--audience",
-        "staying",
-    ]);
+    let run = build_with(
+        site.path(),
+        &out,
+        &["--audience", "moving", "--audience", "staying"],
+    );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(!out.join("coordinators").exists());
     assert!(out.join("moving/index.html").is_file() && out.join("staying/index.html").is_file());
@@ -439,15 +416,7 @@ fn builds_just_the_audiences_asked_for() {
         serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["units"], serde_json::json!({}));
 
-    let run = cutover(&[
-        "build",
-        "--root",
-        root,
-        "--out",
-        out.to_str().unwrap(),
-        "--audience",
-        "nobody",
-    ]);
+    let run = build_with(site.path(), &out, &["--audience", "nobody"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(
         stderr(&run).contains("--audience nobody is not an audience of site.yaml"),

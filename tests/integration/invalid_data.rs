@@ -151,15 +151,7 @@ fn run_case(case: &Path) -> Option<String> {
     }
 
     let public = site.path().join("public");
-    let out = cutover(&[
-        "build",
-        "--root",
-        root,
-        "--out",
-        public.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let out = crate::build(site.path(), &public);
     let err = stderr(&out);
     if out.status.code() != Some(1) {
         problems.push(format!("build exited with {:?}, not 1", out.status.code()));

@@ -34,7 +34,12 @@ pub fn cutover(args: &[&str]) -> Output {
 
 /// `cutover build --root ROOT --out OUT --today TODAY`.
 pub fn build(root: &Path, out: &Path) -> Output {
-    cutover(&[
+    build_with(root, out, &[])
+}
+
+/// `cutover build --root ROOT --out OUT --today TODAY MORE...`.
+pub fn build_with(root: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
@@ -42,7 +47,9 @@ pub fn build(root: &Path, out: &Path) -> Output {
         out.to_str().unwrap(),
         "--today",
         TODAY,
-    ])
+    ];
+    args.extend_from_slice(more);
+    cutover(&args)
 }
 
 /// `cutover check --root ROOT --today TODAY --format json`: the run and its report.

@@ -5,6 +5,7 @@ mod check;
 mod incremental;
 mod invalid_data;
 mod privacy;
+mod scale;
 mod serve;
 mod workflow;
 

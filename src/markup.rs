@@ -269,18 +269,31 @@ fn split_insertions(text: &str) -> Vec<Piece<'_>> {
 
 /// HTML-escapes text from the data.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail, and only ASCII characters are replaced.
+    let _ = write_escaped(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`escape`], writing into `out`: the text between the characters that need escaping is
+/// written in one piece, not byte by byte. Templates escape with it too.
+pub fn write_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
     }
-    out
+    out.write_all(&bytes[start..])
 }
 
 /// A message as HTML: escaped, with its `backticked` parts as code.

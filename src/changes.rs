@@ -46,7 +46,12 @@ pub struct UnitState {
 }
 
 fn hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..16].to_string()
+    short(&blake3::hash(bytes))
+}
+
+/// A digest as the manifest writes it: enough of it to tell files apart.
+fn short(digest: &blake3::Hash) -> String {
+    digest.to_hex()[..16].to_string()
 }
 
 /// Every unit's lines as the report compares them.
@@ -93,11 +98,12 @@ pub fn unit_states(checked: &Checked) -> Vec<UnitState> {
         .collect()
 }
 
-pub fn manifest(files: &[crate::render::File], units: &[UnitState]) -> Manifest {
-    let pages = files
-        .iter()
-        .map(|(path, bytes)| (path.clone(), hash(bytes)))
-        .collect();
+/// The manifest of a build: `files` are every file's path and blake3 hash.
+pub fn manifest(
+    files: impl Iterator<Item = (String, blake3::Hash)>,
+    units: &[UnitState],
+) -> Manifest {
+    let pages = files.map(|(path, digest)| (path, short(&digest))).collect();
     let units = units
         .iter()
         .map(|u| {
@@ -400,10 +406,11 @@ mod tests {
             unit("gone", &[]),
         ];
         let old = manifest(
-            &[
-                ("x/index.html".into(), std::sync::Arc::new(b"1".to_vec())),
-                ("x/old.html".into(), std::sync::Arc::new(b"1".to_vec())),
-            ],
+            [
+                ("x/index.html".into(), blake3::hash(b"1")),
+                ("x/old.html".into(), blake3::hash(b"1")),
+            ]
+            .into_iter(),
             &before_units,
         );
         let after_units = [
@@ -417,10 +424,11 @@ mod tests {
             unit("new", &[]),
         ];
         let new = manifest(
-            &[
-                ("x/index.html".into(), std::sync::Arc::new(b"2".to_vec())),
-                ("y/index.html".into(), std::sync::Arc::new(b"1".to_vec())),
-            ],
+            [
+                ("x/index.html".into(), blake3::hash(b"2")),
+                ("y/index.html".into(), blake3::hash(b"1")),
+            ]
+            .into_iter(),
             &after_units,
         );
         let report = compare(Some(&old), &new, &after_units, |id| match id {
@@ -500,7 +508,7 @@ mod tests {
             "a",
             &[("71001", state("moving", Some(2), &["unflagged-move"]))],
         )];
-        let text = serde_json::to_string(&manifest(&[], &units)).unwrap();
+        let text = serde_json::to_string(&manifest(std::iter::empty(), &units)).unwrap();
         assert!(!text.contains("71001"));
     }
 }

@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod serve;
 pub mod skeleton;
+pub mod stream;
 pub mod synthetic;
 pub mod write;
 
@@ -98,22 +99,59 @@ pub fn check_cached(root: &Path, today: NaiveDate, cache: &mut load::Cache) -> R
     })
 }
 
-/// [`check`], and when the data is valid, the site built in memory and its links checked,
-/// as `cutover check` does: it writes nothing.
+/// [`check`], and when the data is valid, the site rendered and its links checked, as
+/// `cutover check` does: it writes nothing.
 pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
-    // The files read for the check are not parsed again for the build.
-    let mut caches = Caches::default();
-    let mut checked = check_cached(root, today, &mut caches.loads)?;
+    let mut checked = check(root, today)?;
     if checked.is_valid() {
-        match render_site_cached(root, today, None, &mut caches) {
-            Ok(_) => {}
-            Err(e) => match e.downcast::<InvalidData>() {
+        let rendered = render::Theme::load(root, checked.model.site.as_ref())
+            .and_then(|theme| stream::stream(&checked, &theme, root, None, None));
+        if let Err(e) = rendered {
+            match e.downcast::<InvalidData>() {
                 Ok(InvalidData(problems)) => checked.built = problems,
                 Err(other) => return Err(other),
-            },
+            }
         }
     }
     Ok(checked)
+}
+
+/// `checked`, if its data is valid and `only` names audiences it has; else the error to
+/// report.
+fn buildable(checked: Checked, only: Option<&[String]>) -> Result<Checked> {
+    if !checked.is_valid() {
+        let mut problems = checked.problems;
+        finding::sort(&mut problems);
+        return Err(InvalidData(problems).into());
+    }
+    if let (Some(only), Some(site)) = (only, &checked.model.site) {
+        let known: Vec<&str> = site.audiences.iter().map(|a| a.id.as_str()).collect();
+        if let Some(unknown) = only.iter().find(|id| !known.contains(&id.as_str())) {
+            anyhow::bail!(
+                "--audience {unknown} is not an audience of site.yaml (audiences: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(checked)
+}
+
+/// The audiences among `built` that `site.yaml` marks: the first with unit checklists
+/// (whose CSV files keep each build's lines), and whether any has personal data.
+fn marked_audiences(checked: &Checked, built: &[String]) -> (Option<String>, bool) {
+    let Some(site) = &checked.model.site else {
+        return (None, false);
+    };
+    let checklists = site
+        .audiences
+        .iter()
+        .find(|a| a.unit_checklists && built.contains(&a.id))
+        .map(|a| a.id.clone());
+    let personal = site
+        .audiences
+        .iter()
+        .any(|a| a.personal_data && built.contains(&a.id));
+    (checklists, personal)
 }
 
 /// The data is invalid: nothing was built. Carries the problems, for the caller to print.
@@ -181,21 +219,7 @@ pub fn render_site_cached(
     only: Option<&[String]>,
     caches: &mut Caches,
 ) -> Result<Rendered> {
-    let checked = check_cached(root, today, &mut caches.loads)?;
-    if !checked.is_valid() {
-        let mut problems = checked.problems;
-        finding::sort(&mut problems);
-        return Err(InvalidData(problems).into());
-    }
-    if let (Some(only), Some(site)) = (only, &checked.model.site) {
-        let known: Vec<&str> = site.audiences.iter().map(|a| a.id.as_str()).collect();
-        if let Some(unknown) = only.iter().find(|id| !known.contains(&id.as_str())) {
-            anyhow::bail!(
-                "--audience {unknown} is not an audience of site.yaml (audiences: {})",
-                known.join(", ")
-            );
-        }
-    }
+    let checked = buildable(check_cached(root, today, &mut caches.loads)?, only)?;
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
     let plan = plan::plan(&checked, only, &mut caches.plans);
     let rendering =
@@ -207,7 +231,7 @@ pub fn render_site_cached(
         .into_iter()
         .map(|(rel, bytes)| (rel, std::sync::Arc::new(bytes)))
         .collect();
-    for target in plan.static_targets() {
+    for target in plan::static_targets(&plan.audiences) {
         files.extend(
             statics
                 .iter()
@@ -233,22 +257,8 @@ pub fn render_site_cached(
     if !broken.is_empty() {
         return Err(InvalidData(broken).into());
     }
-    let checklists = checked
-        .model
-        .site
-        .as_ref()
-        .and_then(|s| {
-            s.audiences
-                .iter()
-                .find(|a| a.unit_checklists && plan.audiences.contains(&a.id))
-        })
-        .map(|a| a.id.clone());
+    let (checklists, personal) = marked_audiences(&checked, &plan.audiences);
     let audiences = plan.audiences.len();
-    let personal = checked.model.site.as_ref().is_some_and(|s| {
-        s.audiences
-            .iter()
-            .any(|a| a.personal_data && plan.audiences.contains(&a.id))
-    });
     // Freeing every view of a large site takes a while, and nobody waits for it.
     std::thread::spawn(move || drop((plan, theme)));
     Ok(Rendered {
@@ -277,31 +287,43 @@ pub struct Built {
 /// [`InvalidData`] error and leaves the output as it was.
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
-    write::check_target(&options.root, &options.out)?;
-    let mut site = render_site(&options.root, options.today, options.audiences.as_deref())?;
+    let (root, only) = (&options.root, options.audiences.as_deref());
+    write::check_target(root, &options.out)?;
+    let checked = buildable(check(root, options.today)?, only)?;
+    let theme = render::Theme::load(root, checked.model.site.as_ref())?;
+    // Each file goes into the new folder as it is made; a failure removes the folder.
+    let stage = write::Stage::new(&options.out)?;
+    let site = stream::stream(&checked, &theme, root, only, Some(&stage))?;
+    let (checklists, personal) = marked_audiences(&checked, &site.audiences);
     // A site for the public says nothing of units, not even digests.
-    let units = if site.personal {
-        changes::unit_states(&site.checked)
+    let units = if personal {
+        changes::unit_states(&checked)
     } else {
         Vec::new()
     };
-    let manifest = changes::manifest(&site.files, &units);
+    let digests = site
+        .files
+        .iter()
+        .filter_map(|f| f.digest.map(|d| (f.path.clone(), d)));
+    let manifest = changes::manifest(digests, &units);
     // Compared before the swap, while the previous build is still there.
     let previous = changes::read_manifest(&options.out);
-    let report = changes::compare(previous.as_ref(), &manifest, &units, |unit| {
-        match &site.checklists {
+    let report = changes::compare(
+        previous.as_ref(),
+        &manifest,
+        &units,
+        |unit| match &checklists {
             Some(audience) => changes::read_lines(&options.out, audience, unit),
             None => Default::default(),
-        }
-    });
+        },
+    );
     let json = serde_json::to_vec_pretty(&manifest).map_err(anyhow::Error::from)?;
-    site.files
-        .push((changes::MANIFEST.to_string(), std::sync::Arc::new(json)));
-    write::swap_in(&options.out, &site.files)?;
+    stage.write(changes::MANIFEST, &json)?;
+    stage.commit()?;
     Ok(Built {
-        files: site.files.len(),
-        audiences: site.audiences,
-        findings: site.findings,
+        files: site.files.len() + 1,
+        audiences: site.audiences.len(),
+        findings: checked.analysis.findings.len(),
         millis: start.elapsed().as_millis(),
         changes: report,
     })

@@ -42,6 +42,9 @@ fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
 
 /// `&amp;` and friends back to text, as a browser reads an attribute.
 fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
     value
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -82,15 +85,15 @@ fn resolve(base: &str, link: &str) -> Option<String> {
     Some(path)
 }
 
-/// A page's links and ids, read once.
-struct Read {
-    bytes: std::sync::Arc<Vec<u8>>,
+/// What link checking needs of a page: its links within the site, and its ids.
+#[derive(Debug)]
+pub struct Page {
     links: Vec<String>,
     ids: HashSet<String>,
 }
 
-impl Read {
-    fn of(bytes: &std::sync::Arc<Vec<u8>>) -> Read {
+impl Page {
+    pub fn of(bytes: &[u8]) -> Page {
         let text = String::from_utf8_lossy(bytes);
         let (links, ids) = attributes(&text);
         let mut seen = HashSet::new();
@@ -100,19 +103,15 @@ impl Read {
             .filter(|link| !is_external(link) && seen.insert(link.clone()))
             .collect();
         let ids = ids.into_iter().map(unescape).collect();
-        Read {
-            bytes: bytes.clone(),
-            links,
-            ids,
-        }
+        Page { links, ids }
     }
 }
 
-/// The pages read by an earlier check: a page whose bytes are the very same is not read
-/// again.
+/// The pages read by an earlier check, with the bytes they were read from: a page whose
+/// bytes are the very same is not read again.
 #[derive(Default)]
 pub struct Cache {
-    pages: HashMap<String, Read>,
+    pages: HashMap<String, (std::sync::Arc<Vec<u8>>, Page)>,
 }
 
 /// Checks every link of every HTML file. `sources` names, for a page, the file it was
@@ -122,14 +121,35 @@ pub fn check(files: &[File], sources: &HashMap<String, String>, cache: &mut Cach
     let mut old = std::mem::take(&mut cache.pages);
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let read = match old.remove(path) {
-            Some(read) if std::sync::Arc::ptr_eq(&read.bytes, bytes) => read,
-            _ => Read::of(bytes),
+            Some((read_from, page)) if std::sync::Arc::ptr_eq(&read_from, bytes) => {
+                (read_from, page)
+            }
+            _ => (bytes.clone(), Page::of(bytes)),
         };
         cache.pages.insert(path.clone(), read);
     }
+    let pages: HashMap<&str, &Page> = cache
+        .pages
+        .iter()
+        .map(|(path, (_, page))| (path.as_str(), page))
+        .collect();
+    broken(&pages, &paths, |page| {
+        sources
+            .get(page)
+            .cloned()
+            .unwrap_or_else(|| page.to_string())
+    })
+}
+
+/// The broken links of `pages` (by path) in a site of the files at `paths`; `source`
+/// names the file to correct for a page.
+pub fn broken(
+    pages: &HashMap<&str, &Page>,
+    paths: &HashSet<&str>,
+    source: impl Fn(&str) -> String,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (page, read) in &cache.pages {
-        let page = page.as_str();
+    for (&page, read) in pages {
         let base = page.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
         for link in &read.links {
             let (target, fragment) = match link.split_once('#') {
@@ -148,8 +168,7 @@ pub fn check(files: &[File], sources: &HashMap<String, String>, cache: &mut Cach
                 }
                 Some(p) => match fragment.filter(|f| !f.is_empty()) {
                     Some(f)
-                        if !cache
-                            .pages
+                        if !pages
                             .get(p.as_str())
                             .is_some_and(|known| known.ids.contains(f)) =>
                     {
@@ -159,10 +178,7 @@ pub fn check(files: &[File], sources: &HashMap<String, String>, cache: &mut Cach
                 },
             };
             if let Some(problem) = problem {
-                let source = sources
-                    .get(page)
-                    .cloned()
-                    .unwrap_or_else(|| page.to_string());
+                let source = source(page);
                 findings.push(Finding::new(
                     RULE,
                     Severity::Error,

@@ -49,58 +49,116 @@ pub fn check_target(root: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `files` (and `statics` into each of `static_targets`) as the new content of `out`.
+/// Writes `files` as the new content of `out`.
 pub fn swap_in(out: &Path, files: &[crate::render::File]) -> Result<()> {
-    // `./site/./` or `.` name no folder until resolved.
-    let out = &std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
-    let out = &out.components().collect::<PathBuf>();
-    let name = out
-        .file_name()
-        .with_context(|| format!("the output {} has no folder name", out.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out.exists() && !out.is_dir() {
-        bail!(
-            "the output {} is a file, not a folder: pass another --out",
-            out.display()
-        );
+    let stage = Stage::new(out)?;
+    for (rel, bytes) in files {
+        stage.write(rel, bytes)?;
     }
-    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if fresh.exists() {
-        fs::remove_dir_all(&fresh).with_context(|| format!("removing {}", fresh.display()))?;
-    }
+    stage.commit()
+}
 
-    let written = write_tree(&fresh, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&fresh);
-        return Err(e);
-    }
+/// The new content of an output folder, being written into a fresh folder beside it.
+/// [`Stage::commit`] swaps it in; dropped without that, it is removed and the output is as
+/// it was. Files may be written from several threads at once.
+pub struct Stage {
+    out: PathBuf,
+    fresh: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
 
-    if out.exists()
-        && let Err(e) = fs::rename(out, &old)
-    {
-        let _ = fs::remove_dir_all(&fresh);
-        return Err(e).with_context(|| format!("moving the old {} aside", out.display()));
-    }
-    if let Err(e) = fs::rename(&fresh, out) {
-        // Put the old site back rather than leave nothing.
-        if old.exists() {
-            let _ = fs::rename(&old, out);
+impl Stage {
+    pub fn new(out: &Path) -> Result<Stage> {
+        // `./site/./` or `.` name no folder until resolved.
+        let out =
+            std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+        let out = out.components().collect::<PathBuf>();
+        let name = out
+            .file_name()
+            .with_context(|| format!("the output {} has no folder name", out.display()))?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if out.exists() && !out.is_dir() {
+            bail!(
+                "the output {} is a file, not a folder: pass another --out",
+                out.display()
+            );
         }
-        let _ = fs::remove_dir_all(&fresh);
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+        fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if fresh.exists() {
+            fs::remove_dir_all(&fresh).with_context(|| format!("removing {}", fresh.display()))?;
+        }
+        let stage = Stage {
+            out,
+            fresh,
+            old,
+            committed: false,
+        };
+        fs::create_dir_all(&stage.fresh)
+            .with_context(|| format!("creating {}", stage.fresh.display()))?;
+        stage.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(stage)
     }
-    if old.exists() {
-        fs::remove_dir_all(&old)
-            .with_context(|| format!("removing the old site at {}", old.display()))?;
+
+    /// Writes one file, `rel` being `/`-separated and relative to the output.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.fresh.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
     }
-    Ok(())
+
+    /// Replaces the output with what was written.
+    pub fn commit(mut self) -> Result<()> {
+        let (out, fresh, old) = (&self.out, &self.fresh, &self.old);
+        if out.exists() {
+            fs::rename(out, old)
+                .with_context(|| format!("moving the old {} aside", out.display()))?;
+        }
+        if let Err(e) = fs::rename(fresh, out) {
+            // Put the old site back rather than leave nothing.
+            if old.exists() {
+                let _ = fs::rename(old, out);
+            }
+            return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+        }
+        self.committed = true;
+        if old.exists() {
+            remove_tree(old)
+                .with_context(|| format!("removing the old site at {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.fresh);
+        }
+    }
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Marks a folder as cutover's output, so that a later build may replace it.
@@ -108,21 +166,6 @@ pub const MARKER: &str = ".cutover-output";
 
 const MARKER_TEXT: &str =
     "This folder is written by `cutover build`, which replaces all of it on every build.\n";
-
-fn write_tree(dir: &Path, files: &[crate::render::File]) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("writing {}", dir.display()))?;
-    for (rel, bytes) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        fs::write(&path, bytes.as_slice())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

@@ -23,13 +23,12 @@ pub struct Plan {
     pub files: Vec<Planned>,
 }
 
-impl Plan {
-    /// Folders, relative to the output, that get the theme's and the root's static files.
-    pub fn static_targets(&self) -> Vec<String> {
-        std::iter::once(String::new())
-            .chain(self.audiences.iter().map(|a| format!("{a}/")))
-            .collect()
-    }
+/// Folders, relative to the output, that get the theme's and the root's static files:
+/// the top, and each audience's, which stands alone.
+pub fn static_targets(audiences: &[String]) -> Vec<String> {
+    std::iter::once(String::new())
+        .chain(audiences.iter().map(|a| format!("{a}/")))
+        .collect()
 }
 
 /// One output file.
@@ -235,7 +234,7 @@ pub struct Cache {
 
 /// A unit's checklist and its CSV rows, shared by every audience that shows them.
 #[derive(Clone)]
-pub(crate) struct UnitFiles {
+pub struct UnitFiles {
     checklist: Arc<Checklist>,
     csv: Arc<Vec<CsvRow>>,
 }
@@ -251,17 +250,7 @@ fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<UnitFiles> {
             let print = fingerprint(ctx, u, unit);
             match cache.checklists.get(&unit.id) {
                 Some((old, files)) if *old == print => (print, files.clone()),
-                _ => {
-                    let checklist = checklist(ctx, u, unit);
-                    let csv = Arc::new(csv_rows(&checklist));
-                    (
-                        print,
-                        UnitFiles {
-                            checklist: Arc::new(checklist),
-                            csv,
-                        },
-                    )
-                }
+                _ => (print, unit_files(ctx, u)),
             }
         })
         .collect();
@@ -273,32 +262,145 @@ fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<UnitFiles> {
     made.into_iter().map(|(_, files)| files).collect()
 }
 
+fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
+    let checklist = checklist(ctx, u, &ctx.checked.model.units[u]);
+    let csv = Arc::new(csv_rows(&checklist));
+    UnitFiles {
+        checklist: Arc::new(checklist),
+        csv,
+    }
+}
+
 /// `only`: build just these audiences (the landing page lists just them); `None`: all.
 pub fn plan(checked: &Checked, only: Option<&[String]>, cache: &mut Cache) -> Plan {
-    let Some(site) = checked.model.site.as_ref() else {
+    let Some(planner) = Planner::new(checked, only) else {
         return Plan {
             audiences: vec![],
             files: vec![],
         };
     };
-    let audiences: Vec<&Audience> = site
-        .audiences
-        .iter()
-        .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
-        .collect();
-    let ctx = Ctx::new(checked, site);
-    let lists = if audiences.iter().any(|a| a.unit_checklists) {
-        checklists(&ctx, cache)
+    let lists = if planner.has_checklists() {
+        checklists(&planner.ctx, cache)
     } else {
         Vec::new()
     };
-    let mut files = vec![landing(&ctx, &audiences)];
-    for audience in &audiences {
-        audience_files(&ctx, audience, &lists, &mut files);
+    let summaries: Vec<UnitSummary> = lists
+        .iter()
+        .enumerate()
+        .map(|(u, files)| planner.summary(u, files))
+        .collect();
+    let mut files = planner.pages(&summaries);
+    for (u, unit_files) in lists.iter().enumerate() {
+        files.extend(planner.unit_pages(u, unit_files));
     }
     Plan {
-        audiences: audiences.iter().map(|a| a.id.clone()).collect(),
+        audiences: planner.audiences(),
         files,
+    }
+}
+
+/// Plans a site piece by piece, so that a build can render and let go of each unit's
+/// pages before the next, instead of holding every checklist at once: what the audiences
+/// share is worked out once, here; each unit's checklist when asked for.
+pub struct Planner<'a> {
+    ctx: Ctx<'a>,
+    frames: Vec<Frame<'a>>,
+}
+
+impl<'a> Planner<'a> {
+    /// `None` when the model has no site (which valid data always has).
+    pub fn new(checked: &'a Checked, only: Option<&[String]>) -> Option<Planner<'a>> {
+        let site = checked.model.site.as_ref()?;
+        let ctx = Ctx::new(checked, site);
+        let frames = site
+            .audiences
+            .iter()
+            .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
+            .map(|audience| Frame::new(&ctx, audience))
+            .collect();
+        Some(Planner { ctx, frames })
+    }
+
+    pub fn audiences(&self) -> Vec<String> {
+        self.frames.iter().map(|f| f.audience.id.clone()).collect()
+    }
+
+    /// Whether any audience gets the unit checklists.
+    pub fn has_checklists(&self) -> bool {
+        self.frames.iter().any(|f| f.audience.unit_checklists)
+    }
+
+    /// How many units there are to plan pages for (none if no audience gets them).
+    pub fn units(&self) -> usize {
+        if self.has_checklists() {
+            self.ctx.checked.model.units.len()
+        } else {
+            0
+        }
+    }
+
+    /// Unit `u`'s checklist and CSV rows, worked out anew.
+    pub fn unit_files(&self, u: usize) -> UnitFiles {
+        unit_files(&self.ctx, u)
+    }
+
+    /// Unit `u`'s row in the list of units.
+    pub fn summary(&self, u: usize, files: &UnitFiles) -> UnitSummary {
+        let (c, unit) = (&files.checklist, &self.ctx.checked.model.units[u]);
+        UnitSummary {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            cohort: c.cohort.clone(),
+            href: format!("{}/index.html", unit.id),
+            lines: unit.lines.len(),
+            flagged: unit.lines.iter().filter(|l| l.ms_teams).count(),
+            moving: c.counts.moving,
+            steps_done: c.steps_done,
+            steps_total: c.steps_total,
+            answer: c.answer.clone(),
+            answer_state: c.answer_state,
+            errors: c.findings.iter().filter(|f| f.severity == "error").count(),
+            warnings: c
+                .findings
+                .iter()
+                .filter(|f| f.severity == "warning")
+                .count(),
+        }
+    }
+
+    /// Unit `u`'s page and CSV file, for every audience that gets the checklists.
+    pub fn unit_pages(&self, u: usize, files: &UnitFiles) -> Vec<Planned> {
+        let unit = &self.ctx.checked.model.units[u];
+        let mut planned = Vec::with_capacity(2);
+        for frame in self.frames.iter().filter(|f| f.audience.unit_checklists) {
+            let aud = &frame.audience.id;
+            let slug = format!("units/{}", unit.id);
+            let (path, mut page) = frame.make(&self.ctx, &slug, &unit.name, "unit.html", None);
+            page.view.breadcrumbs.push(Link {
+                title: frame.nav_title("units"),
+                href: "../index.html".into(),
+                current: false,
+            });
+            page.view.breadcrumbs.push(here(&unit.name));
+            page.view.unit = Some(files.checklist.clone());
+            planned.push(html(path, page));
+            planned.push(Planned {
+                path: format!("{aud}/{slug}/checklist.csv"),
+                output: Output::Csv(files.csv.clone()),
+            });
+        }
+        planned
+    }
+
+    /// Every file but the units' own: the landing page, and each audience's home,
+    /// guidance pages, timeline, calendar, schedule and list of units (from `summaries`).
+    pub fn pages(&self, summaries: &[UnitSummary]) -> Vec<Planned> {
+        let audiences: Vec<&Audience> = self.frames.iter().map(|f| f.audience).collect();
+        let mut files = vec![landing(&self.ctx, &audiences)];
+        for frame in &self.frames {
+            frame.pages(&self.ctx, summaries, &mut files);
+        }
+        files
     }
 }
 
@@ -358,64 +460,108 @@ struct NavItem {
     slug: String,
 }
 
-fn audience_files(
-    ctx: &Ctx,
-    audience: &Audience,
-    checklists: &[UnitFiles],
-    files: &mut Vec<Planned>,
-) {
-    let aud = audience.id.as_str();
-    let model = &ctx.checked.model;
-    let insertions = std::sync::Arc::new(insertions(ctx, audience));
-
-    let mut pages: Vec<&Page> = model
-        .pages
-        .iter()
-        .filter(|p| !p.draft && p.is_for(aud) && !INTRO_SLUGS.contains(&p.slug.as_str()))
-        .collect();
-    pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-    let generated: &[(&str, &str, i64)] = if audience.unit_checklists {
-        &[
-            ("timeline", "Timeline", 1000),
-            ("schedule", "Move schedule", 1001),
-            ("units", "Unit checklists", 1002),
-        ]
-    } else {
-        &[
-            ("timeline", "Timeline", 1000),
-            ("schedule", "Move schedule", 1001),
-        ]
-    };
-    let mut nav: Vec<NavItem> = pages
-        .iter()
-        .map(|p| NavItem {
-            weight: p.weight,
-            title: p.title.clone(),
-            slug: p.slug.clone(),
-        })
-        .collect();
-    for (slug, title, weight) in generated {
-        let (title, weight) = match ctx.intro(slug, aud) {
-            Some(p) => (p.title.clone(), p.weight),
-            None => (title.to_string(), *weight),
-        };
-        nav.push(NavItem {
-            weight,
-            title,
-            slug: slug.to_string(),
-        });
+/// The current page's last breadcrumb.
+fn here(title: &str) -> Link {
+    Link {
+        title: title.to_string(),
+        href: String::new(),
+        current: true,
     }
-    nav.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-    let home_title = ctx
-        .intro("", aud)
-        .map(|p| p.title.clone())
-        .unwrap_or_else(|| "Overview".into());
+}
 
-    let make = |slug: &str,
-                title: &str,
-                template: &'static str,
-                markdown: Option<&Page>|
-     -> (String, HtmlPage) {
+fn html(path: String, page: HtmlPage) -> Planned {
+    Planned {
+        path,
+        output: Output::Html(Box::new(page)),
+    }
+}
+
+/// What every page of an audience shares: its guidance pages, navigation and the data
+/// its insertions show.
+struct Frame<'a> {
+    audience: &'a Audience,
+    insertions: Arc<Insertions>,
+    /// The audience's guidance pages, in menu order.
+    pages: Vec<&'a Page>,
+    nav: Vec<NavItem>,
+    home_title: String,
+}
+
+impl<'a> Frame<'a> {
+    fn new(ctx: &Ctx<'a>, audience: &'a Audience) -> Frame<'a> {
+        let aud = audience.id.as_str();
+        let model = &ctx.checked.model;
+        let mut pages: Vec<&Page> = model
+            .pages
+            .iter()
+            .filter(|p| !p.draft && p.is_for(aud) && !INTRO_SLUGS.contains(&p.slug.as_str()))
+            .collect();
+        pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+        let generated: &[(&str, &str, i64)] = if audience.unit_checklists {
+            &[
+                ("timeline", "Timeline", 1000),
+                ("schedule", "Move schedule", 1001),
+                ("units", "Unit checklists", 1002),
+            ]
+        } else {
+            &[
+                ("timeline", "Timeline", 1000),
+                ("schedule", "Move schedule", 1001),
+            ]
+        };
+        let mut nav: Vec<NavItem> = pages
+            .iter()
+            .map(|p| NavItem {
+                weight: p.weight,
+                title: p.title.clone(),
+                slug: p.slug.clone(),
+            })
+            .collect();
+        for (slug, title, weight) in generated {
+            let (title, weight) = match ctx.intro(slug, aud) {
+                Some(p) => (p.title.clone(), p.weight),
+                None => (title.to_string(), *weight),
+            };
+            nav.push(NavItem {
+                weight,
+                title,
+                slug: slug.to_string(),
+            });
+        }
+        nav.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+        let home_title = ctx
+            .intro("", aud)
+            .map(|p| p.title.clone())
+            .unwrap_or_else(|| "Overview".into());
+        Frame {
+            audience,
+            insertions: Arc::new(insertions(ctx, audience)),
+            pages,
+            nav,
+            home_title,
+        }
+    }
+
+    /// A generated page's title, as the navigation has it (and so from its intro).
+    fn nav_title(&self, slug: &str) -> String {
+        self.nav
+            .iter()
+            .find(|n| n.slug == slug)
+            .map(|n| n.title.clone())
+            .unwrap_or_default()
+    }
+
+    /// A page of the audience at `slug`: its path and everything but what is particular
+    /// to its kind.
+    fn make(
+        &self,
+        ctx: &Ctx,
+        slug: &str,
+        title: &str,
+        template: &'static str,
+        markdown: Option<&Page>,
+    ) -> (String, HtmlPage) {
+        let (audience, aud) = (self.audience, self.audience.id.as_str());
         let (path, depth) = page_path(aud, slug);
         let mut view = blank_view(ctx, Some(audience), title.to_string(), depth);
         let home = up(depth);
@@ -425,7 +571,7 @@ fn audience_files(
             href: format!("{home}index.html"),
             current: slug.is_empty(),
         })
-        .chain(nav.iter().map(|n| Link {
+        .chain(self.nav.iter().map(|n| Link {
             title: n.title.clone(),
             href: format!("{home}{}/index.html", n.slug),
             current: n.slug == slug || slug.starts_with(&format!("{}/", n.slug)),
@@ -467,121 +613,72 @@ fn audience_files(
                 template,
                 view,
                 markdown,
-                insertions: Some(insertions.clone()),
+                insertions: Some(self.insertions.clone()),
                 describe,
             },
         )
-    };
-    let html = |path: String, mut page: HtmlPage, crumb: Option<Link>| {
-        if let Some(c) = crumb {
-            page.view.breadcrumbs.push(c);
-        }
-        Planned {
-            path,
-            output: Output::Html(Box::new(page)),
-        }
-    };
-    let here = |title: &str| {
-        Some(Link {
-            title: title.to_string(),
-            href: String::new(),
-            current: true,
-        })
-    };
-
-    // Home.
-    let (path, mut home) = make("", &home_title, "home.html", ctx.intro("", aud));
-    home.view.pages = pages
-        .iter()
-        .map(|p| PageSummary {
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-            href: format!("{}/index.html", p.slug),
-        })
-        .collect();
-    home.view.events = insertions.events.clone();
-    home.view.breadcrumbs.truncate(1);
-    home.view.breadcrumbs.push(Link {
-        title: audience.title.clone(),
-        href: String::new(),
-        current: true,
-    });
-    files.push(html(path, home, None));
-
-    // Guidance pages.
-    for p in &pages {
-        let (path, page) = make(&p.slug, &p.title, "page.html", Some(p));
-        files.push(html(path, page, here(&p.title)));
     }
 
-    // A generated page, with its title from the navigation (and so from its intro).
-    let generated = |slug: &str, template: &'static str| {
-        let title = nav
+    /// A generated page, with its title from the navigation.
+    fn generated(&self, ctx: &Ctx, slug: &str, template: &'static str) -> (String, HtmlPage) {
+        let title = self.nav_title(slug);
+        let (path, mut page) = self.make(
+            ctx,
+            slug,
+            &title,
+            template,
+            ctx.intro(slug, &self.audience.id),
+        );
+        page.view.breadcrumbs.push(here(&title));
+        (path, page)
+    }
+
+    /// The audience's pages but the units' own.
+    fn pages(&self, ctx: &Ctx, summaries: &[UnitSummary], files: &mut Vec<Planned>) {
+        let (audience, aud) = (self.audience, self.audience.id.as_str());
+
+        // Home.
+        let (path, mut home) =
+            self.make(ctx, "", &self.home_title, "home.html", ctx.intro("", aud));
+        home.view.pages = self
+            .pages
             .iter()
-            .find(|n| n.slug == slug)
-            .map(|n| n.title.clone())
-            .unwrap_or_default();
-        let (path, page) = make(slug, &title, template, ctx.intro(slug, aud));
-        (path, page, title)
-    };
+            .map(|p| PageSummary {
+                title: p.title.clone(),
+                summary: p.summary.clone(),
+                href: format!("{}/index.html", p.slug),
+            })
+            .collect();
+        home.view.events = self.insertions.events.clone();
+        home.view.breadcrumbs.truncate(1);
+        home.view.breadcrumbs.push(here(&audience.title));
+        files.push(html(path, home));
 
-    let (path, mut page, title) = generated("timeline", "timeline.html");
-    page.view.events = insertions.events.clone();
-    page.view.calendar = Some("../timeline.ics".into());
-    files.push(html(path, page, here(&title)));
-    files.push(Planned {
-        path: format!("{aud}/timeline.ics"),
-        output: Output::Ics(calendar(ctx, audience)),
-    });
+        // Guidance pages.
+        for p in &self.pages {
+            let (path, mut page) = self.make(ctx, &p.slug, &p.title, "page.html", Some(p));
+            page.view.breadcrumbs.push(here(&p.title));
+            files.push(html(path, page));
+        }
 
-    let (path, mut page, title) = generated("schedule", "schedule.html");
-    page.view.tranches = insertions.tranches.clone();
-    files.push(html(path, page, here(&title)));
-
-    if !audience.unit_checklists {
-        return;
-    }
-    let (path, mut index, title) = generated("units", "units.html");
-    index.view.units = checklists
-        .iter()
-        .map(|files| &files.checklist)
-        .zip(&model.units)
-        .map(|(c, unit)| UnitSummary {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            cohort: c.cohort.clone(),
-            href: format!("{}/index.html", unit.id),
-            lines: unit.lines.len(),
-            flagged: unit.lines.iter().filter(|l| l.ms_teams).count(),
-            moving: c.counts.moving,
-            steps_done: c.steps_done,
-            steps_total: c.steps_total,
-            answer: c.answer.clone(),
-            answer_state: c.answer_state,
-            errors: c.findings.iter().filter(|f| f.severity == "error").count(),
-            warnings: c
-                .findings
-                .iter()
-                .filter(|f| f.severity == "warning")
-                .count(),
-        })
-        .collect();
-    files.push(html(path, index, here(&title)));
-    for (unit_files, unit) in checklists.iter().zip(&model.units) {
-        let (c, csv) = (&unit_files.checklist, unit_files.csv.clone());
-        let slug = format!("units/{}", unit.id);
-        let (path, mut page) = make(&slug, &unit.name, "unit.html", None);
-        page.view.breadcrumbs.push(Link {
-            title: title.clone(),
-            href: "../index.html".into(),
-            current: false,
-        });
-        page.view.unit = Some(c.clone());
-        files.push(html(path, page, here(&unit.name)));
+        let (path, mut page) = self.generated(ctx, "timeline", "timeline.html");
+        page.view.events = self.insertions.events.clone();
+        page.view.calendar = Some("../timeline.ics".into());
+        files.push(html(path, page));
         files.push(Planned {
-            path: format!("{aud}/{slug}/checklist.csv"),
-            output: Output::Csv(csv),
+            path: format!("{aud}/timeline.ics"),
+            output: Output::Ics(calendar(ctx, audience)),
         });
+
+        let (path, mut page) = self.generated(ctx, "schedule", "schedule.html");
+        page.view.tranches = self.insertions.tranches.clone();
+        files.push(html(path, page));
+
+        if audience.unit_checklists {
+            let (path, mut index) = self.generated(ctx, "units", "units.html");
+            index.view.units = summaries.to_vec();
+            files.push(html(path, index));
+        }
     }
 }
 

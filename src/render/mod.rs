@@ -17,7 +17,9 @@ use crate::Checked;
 use crate::finding::Finding;
 use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
-use crate::plan::{CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Plan};
+use crate::plan::{
+    CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Plan, Planned,
+};
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
 /// earlier build is not copied.
@@ -125,18 +127,7 @@ pub fn render(
             {
                 return Ok((planned.path.clone(), bytes.clone(), None));
             }
-            let bytes = match &planned.output {
-                Output::Html(page) => html(page, theme, pages)?.into_bytes(),
-                Output::Ics(cal) => ics::render(cal).into_bytes(),
-                Output::Csv(rows) => csv(rows).map_err(|e| {
-                    Finding::invalid(
-                        "render",
-                        &planned.path,
-                        None,
-                        format!("writing the CSV failed: {e}"),
-                    )
-                })?,
-            };
+            let bytes = render_file(planned, theme, pages)?;
             Ok((
                 planned.path.clone(),
                 Arc::new(bytes),
@@ -175,6 +166,22 @@ pub fn render(
     }
     cache.files = kept;
     Ok(Rendering { files, fresh })
+}
+
+/// One planned file's bytes.
+pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<Vec<u8>, Finding> {
+    Ok(match &planned.output {
+        Output::Html(page) => html(page, theme, pages)?.into_bytes(),
+        Output::Ics(cal) => ics::render(cal).into_bytes(),
+        Output::Csv(rows) => csv(rows).map_err(|e| {
+            Finding::invalid(
+                "render",
+                &planned.path,
+                None,
+                format!("writing the CSV failed: {e}"),
+            )
+        })?,
+    })
 }
 
 /// Every file of a site, and how many were rendered anew rather than reused.

@@ -1,0 +1,149 @@
+//! A site rendered file by file and let go: each file is rendered, its digest and links
+//! taken, and it is written (for `build`) or dropped (for `check`) before the next. Unit
+//! checklists are worked out, shown and let go one unit at a time, so a build holds the
+//! model and the list of what it wrote, never the whole site.
+//!
+//! `serve` keeps its site in memory instead ([`crate::render_site_cached`]); both make
+//! the same bytes (`tests/integration/scale.rs`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::finding::Finding;
+use crate::plan::{Output, Planned, Planner};
+use crate::render::{self, Theme};
+use crate::write::Stage;
+use crate::{Checked, InvalidData, links};
+
+/// What is kept of a file once it is written.
+pub struct Kept {
+    /// Relative to the output folder, `/` separated.
+    pub path: String,
+    /// A blake3 hash of its bytes, when it was written.
+    pub digest: Option<blake3::Hash>,
+    /// An HTML page's links and ids, with the file to correct when one is broken.
+    page: Option<(links::Page, String)>,
+}
+
+/// Every file of a site, once written.
+pub struct Streamed {
+    pub files: Vec<Kept>,
+    pub audiences: Vec<String>,
+}
+
+/// Why a file could not be made.
+enum Failure {
+    /// The page does not render: reported with the others.
+    Invalid(Finding),
+    /// Writing failed: the build stops.
+    Io(anyhow::Error),
+}
+
+/// Renders every file of the site for `only` (or every audience) and hands each to
+/// `stage` (when there is one). Pages that do not render, or links that lead nowhere, are
+/// an [`InvalidData`] error naming every one; the stage is then left unfinished.
+pub fn stream(
+    checked: &Checked,
+    theme: &Theme,
+    root: &Path,
+    only: Option<&[String]>,
+    stage: Option<&Stage>,
+) -> Result<Streamed> {
+    let Some(planner) = Planner::new(checked, only) else {
+        return Ok(Streamed {
+            files: Vec::new(),
+            audiences: Vec::new(),
+        });
+    };
+    let pages = &checked.model.pages;
+    let make = |planned: &Planned| -> Result<Kept, Failure> {
+        let bytes = render::render_file(planned, theme, pages).map_err(Failure::Invalid)?;
+        let source = match &planned.output {
+            Output::Html(page) => Some(match &page.markdown {
+                Some(md) => md.file.clone(),
+                None => theme.describe(page.template),
+            }),
+            _ => None,
+        };
+        keep(&planned.path, &bytes, source, stage).map_err(Failure::Io)
+    };
+
+    // Each unit's checklist is worked out, its pages made, and the checklist let go;
+    // only its row in the list of units stays.
+    let (summaries, mut results): (Vec<_>, Vec<Vec<Result<Kept, Failure>>>) = (0..planner.units())
+        .into_par_iter()
+        .map(|u| {
+            let files = planner.unit_files(u);
+            let made = planner.unit_pages(u, &files).iter().map(make).collect();
+            (planner.summary(u, &files), made)
+        })
+        .unzip();
+    results.push(planner.pages(&summaries).par_iter().map(make).collect());
+
+    let statics = theme.static_files(root)?;
+    let audiences = planner.audiences();
+    for target in crate::plan::static_targets(&audiences) {
+        for (rel, bytes) in &statics {
+            results.push(vec![
+                keep(&format!("{target}{rel}"), bytes, None, stage).map_err(Failure::Io),
+            ]);
+        }
+    }
+
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(kept) => files.push(kept),
+            Err(Failure::Invalid(finding)) => problems.push(finding),
+            Err(Failure::Io(e)) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        crate::finding::sort(&mut problems);
+        return Err(InvalidData(problems).into());
+    }
+    // A site with a broken link is not published: each is reported with the file to correct.
+    let broken = broken_links(&files);
+    if !broken.is_empty() {
+        return Err(InvalidData(broken).into());
+    }
+    Ok(Streamed { files, audiences })
+}
+
+/// Takes what is kept of a file, and writes it to `stage` if there is one.
+fn keep(path: &str, bytes: &[u8], source: Option<String>, stage: Option<&Stage>) -> Result<Kept> {
+    let page = source.map(|source| (links::Page::of(bytes), source));
+    let digest = match stage {
+        Some(stage) => {
+            stage.write(path, bytes)?;
+            Some(blake3::hash(bytes))
+        }
+        None => None,
+    };
+    Ok(Kept {
+        path: path.to_string(),
+        digest,
+        page,
+    })
+}
+
+fn broken_links(files: &[Kept]) -> Vec<Finding> {
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let pages: HashMap<&str, &links::Page> = files
+        .iter()
+        .filter_map(|f| f.page.as_ref().map(|(page, _)| (f.path.as_str(), page)))
+        .collect();
+    let sources: HashMap<&str, &str> = files
+        .iter()
+        .filter_map(|f| f.page.as_ref().map(|(_, s)| (f.path.as_str(), s.as_str())))
+        .collect();
+    links::broken(&pages, &paths, |page| {
+        sources
+            .get(page)
+            .map_or_else(|| page.to_string(), |s| s.to_string())
+    })
+}

@@ -82,7 +82,7 @@ impl Checked {
 
 /// Loads `root` and applies the rules. Errors are IO failures only.
 pub fn check(root: &Path, today: NaiveDate) -> Result<Checked> {
-    check_cached(root, today, &mut load::Cache::default())
+    check_cached(root, today, &mut load::Cache::once())
 }
 
 /// [`check`], parsing only the files that changed since `cache` saw them.

@@ -49,9 +49,22 @@ pub struct Loaded {
 pub struct Cache {
     units: HashMap<String, Parsed<Option<Unit>>>,
     pages: HashMap<String, Parsed<Option<Page>>>,
+    /// Keeps nothing: for a single load, which would only copy every unit into it.
+    forget: bool,
+}
+
+impl Cache {
+    /// A cache for one load only: outcomes are handed over, not copied.
+    pub fn once() -> Cache {
+        Cache {
+            forget: true,
+            ..Cache::default()
+        }
+    }
 }
 
 /// One file's outcome, replayed while its text stays the same.
+#[derive(Clone)]
 struct Parsed<T> {
     /// When the file was last changed, and its size: if both are as before, the file is
     /// not even read.
@@ -112,6 +125,20 @@ impl<T: Clone + Send> Parsed<T> {
         }))
     }
 
+    /// Brings `cache` up to date for `file` and hands over its outcome (a copy, unless
+    /// the cache forgets).
+    fn settle(
+        cache: &mut HashMap<String, Parsed<T>>,
+        forget: bool,
+        file: &str,
+        refresh: Refresh<T>,
+    ) -> Option<Parsed<T>> {
+        match refresh {
+            Refresh::New(parsed) if forget => Some(parsed),
+            refresh => Self::apply(cache, file, refresh).cloned(),
+        }
+    }
+
     /// Brings `cache` up to date for `file` and returns its outcome.
     fn apply<'c>(
         cache: &'c mut HashMap<String, Parsed<T>>,
@@ -147,7 +174,7 @@ impl Complete {
 /// Loads `root`. Only IO failures (an unreadable folder, say) are errors; problems with
 /// the data are in [`Loaded::problems`].
 pub fn load(root: &Path) -> Result<Loaded> {
-    load_cached(root, &mut Cache::default())
+    load_cached(root, &mut Cache::once())
 }
 
 /// Loads `root`, parsing only the unit files and pages that changed since `cache` saw them.
@@ -249,10 +276,10 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         })
         .collect::<Result<_>>()?;
     for ((file, _, _), refresh) in accepted.into_iter().zip(refreshed) {
-        if let Some(parsed) = Parsed::apply(&mut cache.units, &file, refresh) {
-            problems.extend(parsed.problems.iter().cloned());
+        if let Some(parsed) = Parsed::settle(&mut cache.units, cache.forget, &file, refresh) {
+            problems.extend(parsed.problems);
             complete.extensions &= parsed.extensions_complete;
-            model.units.extend(parsed.value.clone());
+            model.units.extend(parsed.value);
         }
         seen.insert(file);
     }
@@ -262,9 +289,9 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         let refresh = Parsed::refresh(cache.pages.get(&file), &path, |text, problems, _| {
             content::page(&file, &relative, text, problems)
         })?;
-        if let Some(parsed) = Parsed::apply(&mut cache.pages, &file, refresh) {
-            problems.extend(parsed.problems.iter().cloned());
-            model.pages.extend(parsed.value.clone());
+        if let Some(parsed) = Parsed::settle(&mut cache.pages, cache.forget, &file, refresh) {
+            problems.extend(parsed.problems);
+            model.pages.extend(parsed.value);
         }
         seen.insert(file);
     }

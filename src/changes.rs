@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::Checked;
@@ -60,7 +61,7 @@ pub fn unit_states(checked: &Checked) -> Vec<UnitState> {
     checked
         .model
         .units
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(u, unit)| UnitState {
             private: {
@@ -105,7 +106,7 @@ pub fn manifest(
 ) -> Manifest {
     let pages = files.map(|(path, digest)| (path, short(&digest))).collect();
     let units = units
-        .iter()
+        .par_iter()
         .map(|u| {
             let mut text = u.private.to_hex().to_string();
             for (ext, line) in &u.lines {

@@ -320,11 +320,14 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let json = serde_json::to_vec_pretty(&manifest).map_err(anyhow::Error::from)?;
     stage.write(changes::MANIFEST, &json)?;
     stage.commit()?;
-    Ok(Built {
+    let built = Built {
         files: site.files.len() + 1,
         audiences: site.audiences.len(),
         findings: checked.analysis.findings.len(),
         millis: start.elapsed().as_millis(),
         changes: report,
-    })
+    };
+    // Freeing the model of a large site takes a while, and nobody waits for it.
+    std::thread::spawn(move || drop((checked, site)));
+    Ok(built)
 }

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use crate::finding::{Finding, Severity};
 use crate::render::File;
 
@@ -89,18 +91,20 @@ fn resolve(base: &str, link: &str) -> Option<String> {
 #[derive(Debug)]
 pub struct Page {
     links: Vec<String>,
-    ids: HashSet<String>,
+    ids: FxHashSet<String>,
 }
 
 impl Page {
     pub fn of(bytes: &[u8]) -> Page {
         let text = String::from_utf8_lossy(bytes);
         let (links, ids) = attributes(&text);
-        let mut seen = HashSet::new();
+        // A page repeats its links (the menu, the breadcrumbs): each is kept once.
+        let mut seen = FxHashSet::default();
         let links = links
             .into_iter()
+            .filter(|link| seen.insert(*link))
             .map(unescape)
-            .filter(|link| !is_external(link) && seen.insert(link.clone()))
+            .filter(|link| !is_external(link))
             .collect();
         let ids = ids.into_iter().map(unescape).collect();
         Page { links, ids }

@@ -69,7 +69,8 @@ struct Parsed<T> {
     /// When the file was last changed, and its size: if both are as before, the file is
     /// not even read.
     stamp: Option<(std::time::SystemTime, u64)>,
-    hash: blake3::Hash,
+    /// Of the text (`None` in a cache that forgets).
+    hash: Option<blake3::Hash>,
     value: T,
     problems: Vec<Finding>,
     extensions_complete: bool,
@@ -92,27 +93,35 @@ enum Refresh<T> {
 impl<T: Clone + Send> Parsed<T> {
     /// Whether `cached` still holds for the file at `path`, or its new outcome from
     /// `parse` given the file's text. Reads nothing if the file's stamp is unchanged.
+    /// A cache that forgets compares nothing, so nothing is stamped or hashed for it.
     fn refresh(
         cached: Option<&Parsed<T>>,
         path: &Path,
+        forget: bool,
         parse: impl FnOnce(&str, &mut Vec<Finding>, &mut Complete) -> T,
     ) -> Result<Refresh<T>> {
-        let stamp = stamp(path);
-        // A file changed within the last moments may change again within the same tick of
-        // a coarse clock, keeping its stamp: it is read and hashed whatever its stamp says.
-        let settled = stamp.is_some_and(|(modified, _)| {
-            modified
-                .elapsed()
-                .is_ok_and(|age| age > std::time::Duration::from_secs(2))
-        });
-        if settled && cached.is_some_and(|p| p.stamp == stamp) {
-            return Ok(Refresh::Keep);
-        }
-        let text = read(path)?;
-        let hash = blake3::hash(text.as_bytes());
-        if cached.is_some_and(|p| p.hash == hash) {
-            return Ok(Refresh::Restamp(stamp));
-        }
+        let (stamp, text, hash) = if forget {
+            (None, read(path)?, None)
+        } else {
+            let stamp = stamp(path);
+            // A file changed within the last moments may change again within the same
+            // tick of a coarse clock, keeping its stamp: it is read and hashed whatever its
+            // stamp says.
+            let settled = stamp.is_some_and(|(modified, _)| {
+                modified
+                    .elapsed()
+                    .is_ok_and(|age| age > std::time::Duration::from_secs(2))
+            });
+            if settled && cached.is_some_and(|p| p.stamp == stamp) {
+                return Ok(Refresh::Keep);
+            }
+            let text = read(path)?;
+            let hash = Some(blake3::hash(text.as_bytes()));
+            if cached.is_some_and(|p| p.hash == hash) {
+                return Ok(Refresh::Restamp(stamp));
+            }
+            (stamp, text, hash)
+        };
         let mut problems = Vec::new();
         let mut complete = Complete::all();
         let value = parse(&text, &mut problems, &mut complete);
@@ -270,9 +279,12 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     let refreshed: Vec<Refresh<Option<Unit>>> = accepted
         .par_iter()
         .map(|(file, path, stem)| {
-            Parsed::refresh(cache.units.get(file), path, |text, problems, complete| {
-                data::unit(stem, file, text, problems, complete)
-            })
+            Parsed::refresh(
+                cache.units.get(file),
+                path,
+                cache.forget,
+                |text, problems, complete| data::unit(stem, file, text, problems, complete),
+            )
         })
         .collect::<Result<_>>()?;
     for ((file, _, _), refresh) in accepted.into_iter().zip(refreshed) {
@@ -286,9 +298,12 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
 
     for (relative, path) in files_in(&root.join("content"), usize::MAX, Some(&["md"]))? {
         let file = format!("content/{relative}");
-        let refresh = Parsed::refresh(cache.pages.get(&file), &path, |text, problems, _| {
-            content::page(&file, &relative, text, problems)
-        })?;
+        let refresh = Parsed::refresh(
+            cache.pages.get(&file),
+            &path,
+            cache.forget,
+            |text, problems, _| content::page(&file, &relative, text, problems),
+        )?;
         if let Some(parsed) = Parsed::settle(&mut cache.pages, cache.forget, &file, refresh) {
             problems.extend(parsed.problems);
             model.pages.extend(parsed.value);

@@ -10,7 +10,8 @@ use crate::finding::Finding;
 /// read again. A syntax error ends the file. The value is `None` if the file could not be
 /// read at all.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option<T>, Vec<Finding>) {
-    let mut text = text.to_string();
+    // Copied only if an entry must be set aside.
+    let mut text = std::borrow::Cow::Borrowed(text);
     let mut problems: Vec<Finding> = Vec::new();
     // Each retry reads the file again, so a file with very many problems is cut short.
     for _ in 0..MAX_PROBLEMS {
@@ -30,7 +31,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
                     problems.push(finding);
                 }
                 let recoverable = matches!(detail, "unknown key" | "bad value");
-                if !recoverable || !line.is_some_and(|l| set_aside(&mut text, l)) {
+                if !recoverable || !line.is_some_and(|l| set_aside(text.to_mut(), l)) {
                     return (None, problems);
                 }
             }

@@ -113,7 +113,15 @@ impl Finding {
 
 /// Sorts findings as reports show them: by file, line, rule (then message, for ties).
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
-    });
+    findings.sort_by(order);
+}
+
+/// [`sort`] on every core, for the many findings of a large site.
+pub fn par_sort(findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    findings.par_sort_by(order);
+}
+
+fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
 }

@@ -29,47 +29,57 @@ fn extensions_and_groups(
     problems: &mut Vec<Finding>,
 ) {
     let lines = model.units.iter().map(|u| u.lines.len()).sum();
-    // Fx, not SipHash: at 100,000s of lines the hashing shows.
-    let mut exts: rustc_hash::FxHashMap<String, (String, u32)> =
+    // Groups are taken out while `first` reads the lines.
+    let mut groups: Vec<Vec<crate::model::Group>> = model
+        .units
+        .iter_mut()
+        .map(|unit| std::mem::take(&mut unit.groups))
+        .collect();
+    // Fx, not SipHash: at 100,000s of lines the hashing shows. Keys borrowed, so the
+    // first pass copies nothing; lines listed twice are removed after it.
+    let mut first: rustc_hash::FxHashMap<&str, (usize, u32)> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(lines, Default::default());
-    for unit in &mut model.units {
-        unit.lines.retain(|line| match exts.get(&line.ext) {
-            Some((file, first)) => {
-                problems.push(
-                    Finding::invalid(
-                        "duplicate extension",
-                        &unit.file,
-                        Some(line.line),
-                        format!(
-                            "extension {} is already listed in {file} on line {first}: each extension is one line, so remove or correct one of them",
-                            line.ext
-                        ),
-                    )
-                    .unit(&unit.id)
-                    .exts([&line.ext]),
-                );
-                false
+    let mut repeated = Vec::new();
+    for (u, unit) in model.units.iter().enumerate() {
+        for (l, line) in unit.lines.iter().enumerate() {
+            match first.entry(line.ext.as_str()) {
+                std::collections::hash_map::Entry::Occupied(seen) => {
+                    let (first_unit, first_line) = *seen.get();
+                    problems.push(
+                        Finding::invalid(
+                            "duplicate extension",
+                            &unit.file,
+                            Some(line.line),
+                            format!(
+                                "extension {} is already listed in {} on line {first_line}: each extension is one line, so remove or correct one of them",
+                                line.ext, model.units[first_unit].file
+                            ),
+                        )
+                        .unit(&unit.id)
+                        .exts([&line.ext]),
+                    );
+                    repeated.push((u, l));
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((u, line.line));
+                }
             }
-            None => {
-                exts.insert(line.ext.clone(), (unit.file.clone(), line.line));
-                true
-            }
-        });
+        }
     }
     let mut group_ids: HashMap<String, (String, u32)> = HashMap::new();
-    for unit in &mut model.units {
-        let file = unit.file.clone();
-        unit.groups.retain_mut(|group| {
+    for (unit, unit_groups) in model.units.iter().zip(&mut groups) {
+        let file = unit.file.as_str();
+        unit_groups.retain_mut(|group| {
             if let Some((first_file, first)) = group_ids.get(&group.id) {
                 problems.push(Finding::invalid(
                     "duplicate group id",
-                    &file,
+                    file,
                     Some(group.line),
                     format!("group id `{}` is already used in {first_file} on line {first}: give this group another id", group.id),
                 ).group(&group.id));
                 return false;
             }
-            group_ids.insert(group.id.clone(), (file.clone(), group.line));
+            group_ids.insert(group.id.clone(), (file.to_string(), group.line));
             let lines = std::mem::take(&mut group.member_lines);
             let mut kept_lines = Vec::new();
             let mut at = lines.into_iter();
@@ -79,19 +89,19 @@ fn extensions_and_groups(
                 if !seen.insert(m.clone()) {
                     problems.push(Finding::invalid(
                         "bad value",
-                        &file,
+                        file,
                         Some(line),
                         format!("group `{}` lists extension {m} twice: list it once", group.id),
                     ).group(&group.id).exts([m.as_str()]));
                     return false;
                 }
-                let known = exts.contains_key(m);
+                let known = first.contains_key(m.as_str());
                 if known {
                     kept_lines.push(line);
                 } else if extensions_complete {
                     problems.push(Finding::invalid(
                         "unknown extension in group",
-                        &file,
+                        file,
                         Some(line),
                         format!("group `{}` lists extension {m}, which no unit has: add the line to its unit, or remove it from `members`", group.id),
                     ).group(&group.id).exts([m.as_str()]));
@@ -103,14 +113,14 @@ fn extensions_and_groups(
                 if group.kind != GroupKind::Executive {
                     problems.push(Finding::invalid(
                         "bad value",
-                        &file,
+                        file,
                         Some(group.manager_line),
                         format!("group `{}` is a {} group, and only executive groups have a `manager`: remove it or set `kind: executive`", group.id, group.kind.id()),
                     ).group(&group.id));
                 } else if !group.members.contains(manager) {
                     problems.push(Finding::invalid(
                         "executive manager not a member",
-                        &file,
+                        file,
                         Some(group.manager_line),
                         format!("the manager {manager} of executive group `{}` is not one of its members: add {manager} to `members` or correct `manager`", group.id),
                     ).group(&group.id).exts([manager.as_str()]));
@@ -118,6 +128,14 @@ fn extensions_and_groups(
             }
             true
         });
+    }
+    drop(first);
+    for (unit, unit_groups) in model.units.iter_mut().zip(groups) {
+        unit.groups = unit_groups;
+    }
+    // Last first, so that the positions still to remove stay where they were.
+    for (u, l) in repeated.into_iter().rev() {
+        model.units[u].lines.remove(l);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod units;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 pub use status::{Counts, Status};
 
@@ -97,7 +98,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     let index = Index::new(model);
     let status: Vec<Vec<Status>> = model
         .units
-        .iter()
+        .par_iter()
         .map(|unit| {
             unit.lines
                 .iter()
@@ -105,16 +106,37 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
                 .collect()
         })
         .collect();
-    let mut findings = Vec::new();
-    lines::check(&index, &status, &mut findings);
-    groups::check(&index, &status, &mut findings);
     let deadline = model.site.as_ref().and_then(|s| s.response_deadline);
+    // The rules about lines, about groups and about placement each read only the
+    // statuses: they run side by side, each with its own findings.
+    let ((mut findings, group_findings), (placed, mut placement_findings)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let mut findings = Vec::new();
+                    lines::check(&index, &status, &mut findings);
+                    findings
+                },
+                || {
+                    let mut findings = Vec::new();
+                    groups::check(&index, &status, &mut findings);
+                    findings
+                },
+            )
+        },
+        || {
+            let mut findings = Vec::new();
+            let placed = placement::place(&index, &status, deadline, &mut findings);
+            (placed, findings)
+        },
+    );
+    findings.extend(group_findings);
     if let Some(deadline) = deadline {
         units::check(model, deadline, today, &mut findings);
     }
-    let placed = placement::place(&index, &status, deadline, &mut findings);
+    findings.append(&mut placement_findings);
     let loads = placement::loads(&index, &placed, &mut findings);
-    finding::sort(&mut findings);
+    finding::par_sort(&mut findings);
     Analysis {
         status,
         placed,

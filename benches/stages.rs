@@ -1,6 +1,8 @@
 //! Each stage of a build in-process, on synthetic institutions of 300 and 3,000 units of
 //! 60 lines: load (read and parse), rules, plan, render, write (into a tmpfs when there is
-//! one).
+//! one), each on its own as `serve` runs them (every page in memory); and `build`, the
+//! whole build as `cutover build` runs it, where plan, render and write are one streamed
+//! pass (`cutover::stream`).
 //!
 //! `cargo bench --bench stages`
 
@@ -56,6 +58,15 @@ fn stages(c: &mut Criterion) {
             .files;
         group.bench_with_input(BenchmarkId::new("write", &size), &files, |b, files| {
             b.iter(|| write::swap_in(&out, files).unwrap())
+        });
+        let options = cutover::BuildOptions {
+            root: root.to_path_buf(),
+            out: out.clone(),
+            today,
+            audiences: None,
+        };
+        group.bench_with_input(BenchmarkId::new("build", &size), &options, |b, options| {
+            b.iter(|| cutover::build(options).unwrap())
         });
     }
     group.finish();

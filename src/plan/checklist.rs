@@ -5,7 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
-use super::{Ctx, cohort_name, day_date, email_labels, long_date};
+use super::{Ctx, cohort_name, long_date};
 use crate::finding::{Finding, Severity};
 use crate::model::{Decision, GroupKind, Unit};
 use crate::rules::{Counts, Status, groups, status};
@@ -80,7 +80,7 @@ impl UnitChecklist<'_, '_> {
             .enumerate()
             .map(|(l, line)| {
                 let placed = analysis.placed[u][l];
-                let dates = placed.and_then(|n| ctx.dates_of(n));
+                let dates = placed.and_then(|n| ctx.date_labels(n));
                 let mut flags = Vec::new();
                 for (on, flag) in [
                     (line.ms_teams, "MS Teams"),
@@ -109,16 +109,14 @@ impl UnitChecklist<'_, '_> {
                     decision: decision_str(line.decision),
                     why,
                     tranche: placed,
-                    move_date: dates.map(|(d, _)| day_date(d)).unwrap_or_default(),
-                    emails: dates.map(|(_, e)| email_labels(e)).unwrap_or_default(),
+                    move_date: dates.map(|d| d.move_date.clone()).unwrap_or_default(),
+                    emails: dates.map(|d| d.emails.clone()).unwrap_or_default(),
                     rules: ctx
                         .rules_by_ext
                         .get(line.ext.as_str())
                         .map(|r| r.iter().copied().collect())
                         .unwrap_or_default(),
-                    iso_dates: dates
-                        .map(|(d, e)| std::iter::once(d).chain(e).map(|d| d.to_string()).collect())
-                        .unwrap_or_default(),
+                    iso_dates: dates.map(|d| d.iso.clone()).unwrap_or_default(),
                 }
             })
             .collect()
@@ -242,7 +240,7 @@ impl UnitChecklist<'_, '_> {
                 f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str())
             })
             .count();
-        let deadline = long_date(ctx.deadline);
+        let deadline = &ctx.deadline_label;
 
         let mut steps = Vec::new();
         let (s, label) = progress(review.len(), decided(&review));

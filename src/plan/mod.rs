@@ -106,11 +106,34 @@ fn page_path(audience: &str, slug: &str) -> (String, usize) {
     }
 }
 
+/// A tranche's move date and countdown email dates, as words and as YYYY-MM-DD.
+struct DateLabels {
+    move_date: String,
+    emails: Vec<String>,
+    iso: Vec<String>,
+}
+
+impl DateLabels {
+    fn of(date: NaiveDate, emails: [NaiveDate; 3]) -> DateLabels {
+        DateLabels {
+            move_date: day_date(date),
+            emails: email_labels(emails),
+            iso: std::iter::once(date)
+                .chain(emails)
+                .map(|d| d.to_string())
+                .collect(),
+        }
+    }
+}
+
 struct Ctx<'a> {
     checked: &'a Checked,
     site: &'a Site,
     /// Valid data always has one; `today` stands in otherwise.
     deadline: NaiveDate,
+    /// Today and the deadline as pages show them.
+    today_label: String,
+    deadline_label: String,
     index: crate::rules::Index<'a>,
     /// Per unit: the groups that involve it, its own and others' holding its lines, as
     /// (defining unit, group) positions.
@@ -123,6 +146,9 @@ struct Ctx<'a> {
     global: u64,
     /// Per tranche number: the move date and the countdown email dates, worked out once.
     dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])>,
+    /// Per tranche number: the same dates as a checklist's line shows them, written once
+    /// rather than for every line.
+    date_labels: HashMap<u32, DateLabels>,
 }
 
 impl<'a> Ctx<'a> {
@@ -167,7 +193,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let dates = model
+        let dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])> = model
             .tranches
             .iter()
             .map(|t| {
@@ -176,6 +202,10 @@ impl<'a> Ctx<'a> {
                     (t.date, emails::countdown(t.date, &site.holidays)),
                 )
             })
+            .collect();
+        let date_labels = dates
+            .iter()
+            .map(|(&number, &(date, emails))| (number, DateLabels::of(date, emails)))
             .collect();
         let global = {
             use std::hash::{Hash, Hasher};
@@ -191,11 +221,14 @@ impl<'a> Ctx<'a> {
         };
         Ctx {
             global,
+            date_labels,
             rules_by_ext: checked.analysis.rules_by_ext(),
             dates,
             checked,
             site,
             deadline: site.response_deadline.unwrap_or(checked.today),
+            today_label: long_date(checked.today),
+            deadline_label: long_date(site.response_deadline.unwrap_or(checked.today)),
             index,
             involved,
             findings_of,
@@ -213,6 +246,11 @@ impl<'a> Ctx<'a> {
     /// A tranche's move date and countdown email dates.
     fn dates_of(&self, number: u32) -> Option<(NaiveDate, [NaiveDate; 3])> {
         self.dates.get(&number).copied()
+    }
+
+    /// A tranche's dates as checklists show them.
+    fn date_labels(&self, number: u32) -> Option<&DateLabels> {
+        self.date_labels.get(&number)
     }
 
     fn intro(&self, slug: &str, audience: &str) -> Option<&Page> {
@@ -418,7 +456,7 @@ fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usiz
         home: up(depth),
         nav: vec![],
         breadcrumbs: vec![],
-        today: long_date(ctx.checked.today),
+        today: ctx.today_label.clone(),
         content: String::new(),
         audiences: vec![],
         pages: vec![],
@@ -427,7 +465,7 @@ fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usiz
         tranches: vec![],
         units: vec![],
         unit: None,
-        deadline: long_date(ctx.deadline),
+        deadline: ctx.deadline_label.clone(),
     }
 }
 

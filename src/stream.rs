@@ -104,7 +104,7 @@ pub fn stream(
     }
     if !problems.is_empty() {
         crate::finding::sort(&mut problems);
-        return Err(InvalidData(problems).into());
+        return Err(InvalidData(render::fold_repeats(problems)).into());
     }
     // A site with a broken link is not published: each is reported with the file to correct.
     let broken = broken_links(&files);

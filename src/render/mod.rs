@@ -162,7 +162,7 @@ pub fn render(
     if !problems.is_empty() {
         // The cache stays as it was: the next build compares with the last good one.
         cache.files = old;
-        return Err(problems);
+        return Err(fold_repeats(problems));
     }
     cache.files = kept;
     Ok(Rendering { files, fresh })
@@ -290,13 +290,49 @@ fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<String, Findin
         .map_err(|e| template_problem(theme, page, &e))
 }
 
+const TEMPLATE_FAILS: &str = "template does not render";
+
 fn template_problem(theme: &Theme, page: &HtmlPage, err: &dyn std::error::Error) -> Finding {
     Finding::invalid(
-        "template does not render",
+        TEMPLATE_FAILS,
         theme.describe(page.template),
         None,
         format!("rendering {} failed: {}", page.describe, error_chain(err)),
     )
+}
+
+/// A template that fails the same way on every page made with it (every unit's checklist,
+/// say) is reported once, naming the first page and how many others fail alike: a
+/// thousand copies of one error would hide the others.
+pub fn fold_repeats(problems: Vec<Finding>) -> Vec<Finding> {
+    let mut kept: Vec<(Finding, usize)> = Vec::new();
+    let mut first_of: HashMap<(String, String), usize> = HashMap::new();
+    for problem in problems {
+        let cause = (problem.detail.as_deref() == Some(TEMPLATE_FAILS))
+            .then(|| problem.message.split_once(" failed: "))
+            .flatten()
+            .map(|(_, cause)| (problem.file.clone(), cause.to_string()));
+        if let Some(&at) = cause.as_ref().and_then(|key| first_of.get(key)) {
+            kept[at].1 += 1;
+            continue;
+        }
+        if let Some(key) = cause {
+            first_of.insert(key, kept.len());
+        }
+        kept.push((problem, 0));
+    }
+    kept.into_iter()
+        .map(|(mut problem, others)| {
+            if others > 0 {
+                problem.message = problem.message.replacen(
+                    " failed: ",
+                    &format!(" (and {others} other page(s) made with it) failed: "),
+                    1,
+                );
+            }
+            problem
+        })
+        .collect()
 }
 
 fn partial<T: serde::Serialize>(

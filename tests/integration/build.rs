@@ -173,12 +173,54 @@ fn failed_build_keeps_the_old_site() {
         stderr(&run)
     );
     assert!(tree(&out) == before, "the old site changed");
-    // Nothing left behind beside it.
-    let names: Vec<String> = fs::read_dir(site.path())
+    assert_nothing_beside(site.path());
+}
+
+/// No half-written site is left beside the output (`.public.new-PID`, `.public.old-PID`).
+fn assert_nothing_beside(dir: &Path) {
+    let names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.starts_with(".public")), "{names:?}");
+}
+
+/// A build writes each page as it is made. A page that fails once many are written
+/// (here every unit's checklist, from a template naming something that is not there)
+/// still leaves the previous site as it was, and nothing half-written beside it.
+#[test]
+fn a_page_failing_mid_build_keeps_the_old_site() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let before = tree(&out);
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let unit = read(&bundled().join("themes/default/templates/unit.html"));
+    fs::write(
+        templates.join("unit.html"),
+        unit.replace("{{ unit.cohort }}", "{{ unit.no_such_field }}"),
+    )
+    .unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    assert!(
+        err.contains("themes/default/templates/unit.html") && err.contains("no_such_field"),
+        "{err}"
+    );
+    // Once, not once a unit.
+    assert_eq!(
+        err.matches("no_such_field` is not defined").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("(and 2 other page(s) made with it) failed"),
+        "{err}"
+    );
+    assert!(tree(&out) == before, "the old site changed");
+    assert_nothing_beside(site.path());
 }
 
 #[test]
@@ -441,6 +483,7 @@ fn broken_links_are_found_and_not_published() {
     let err = stderr(&run);
     assert!(err.contains("error[broken-link]: content/desk-phones.md: staying/desk-phones/index.html links to `../old-page/index.html`, but nothing is built at staying/old-page/index.html"), "{err}");
     assert!(tree(&out) == before, "the old site stays");
+    assert_nothing_beside(site.path());
 
     let (out, report) = crate::check_json(site.path());
     assert_eq!(out.status.code(), Some(1));

@@ -156,10 +156,7 @@ fn two_builds_are_identical() {
 
 #[test]
 fn failed_build_keeps_the_old_site() {
-    let site = site_copy("small");
-    let out = site.path().join("public");
-    assert_eq!(build(site.path(), &out).status.code(), Some(0));
-    let before = tree(&out);
+    let (site, out, before) = small_built();
     fs::write(
         site.path().join("data/units/physics.yaml"),
         "name: Physics\ncohort: department\nlines:\n  - ext: 7x\n",
@@ -176,6 +173,20 @@ fn failed_build_keeps_the_old_site() {
     assert_nothing_beside(site.path());
 }
 
+/// The `small` fixture built into its `public/`, with what the build wrote: the site a
+/// failing build must leave as it was.
+fn small_built() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Vec<(String, Vec<u8>)>,
+) {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let before = tree(&out);
+    (site, out, before)
+}
+
 /// No half-written site is left beside the output (`.public.new-PID`, `.public.old-PID`).
 fn assert_nothing_beside(dir: &Path) {
     let names: Vec<String> = fs::read_dir(dir)
@@ -190,10 +201,7 @@ fn assert_nothing_beside(dir: &Path) {
 /// still leaves the previous site as it was, and nothing half-written beside it.
 #[test]
 fn a_page_failing_mid_build_keeps_the_old_site() {
-    let site = site_copy("small");
-    let out = site.path().join("public");
-    assert_eq!(build(site.path(), &out).status.code(), Some(0));
-    let before = tree(&out);
+    let (site, out, before) = small_built();
     let templates = site.path().join("themes/default/templates");
     fs::create_dir_all(&templates).unwrap();
     let unit = read(&bundled().join("themes/default/templates/unit.html"));
@@ -471,10 +479,7 @@ fn builds_just_the_audiences_asked_for() {
 /// with the page, the link and the file to correct.
 #[test]
 fn broken_links_are_found_and_not_published() {
-    let site = site_copy("small");
-    let out = site.path().join("public");
-    assert_eq!(build(site.path(), &out).status.code(), Some(0));
-    let before = tree(&out);
+    let (site, out, before) = small_built();
     let page = site.path().join("content/desk-phones.md");
     fs::write(&page, read(&page) + "\nSee [the old page](../old-page/index.html) and [a heading](../deciding/index.html#nowhere).\n").unwrap();
 

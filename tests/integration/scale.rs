@@ -6,11 +6,19 @@ use std::fmt::Write as _;
 
 use crate::{TODAY, build, bundled, tree};
 
-/// A synthetic site of `units` × `lines`, written by the generator the benchmarks use.
-fn synthetic(units: usize, lines: usize, seed: u64) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    cutover::synthetic::write_site(dir.path(), &bundled(), units, lines, seed).unwrap();
-    dir
+/// A synthetic site of `units` × `lines` (written by the generator the benchmarks use),
+/// built: the site, and the folder holding its output at `public/`.
+fn synthetic_built(
+    units: usize,
+    lines: usize,
+    seed: u64,
+) -> (tempfile::TempDir, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    cutover::synthetic::write_site(site.path(), &bundled(), units, lines, seed).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"));
+    assert!(run.status.success(), "{}", crate::stderr(&run));
+    (site, out)
 }
 
 /// Every file of a build with its blake3 digest, a line each. The snapshot was taken
@@ -18,13 +26,9 @@ fn synthetic(units: usize, lines: usize, seed: u64) -> tempfile::TempDir {
 /// shows here.
 #[test]
 fn synthetic_site_builds_byte_for_byte_as_before() {
-    let site = synthetic(40, 15, 3);
-    let out = tempfile::tempdir().unwrap();
-    let public = out.path().join("public");
-    let run = build(site.path(), &public);
-    assert!(run.status.success(), "{}", crate::stderr(&run));
+    let (_site, out) = synthetic_built(40, 15, 3);
     let mut listing = String::new();
-    for (path, bytes) in tree(&public) {
+    for (path, bytes) in tree(&out.path().join("public")) {
         writeln!(listing, "{} {path}", blake3::hash(&bytes).to_hex()).unwrap();
     }
     insta::assert_snapshot!("synthetic_40x15_digests", listing);
@@ -34,11 +38,7 @@ fn synthetic_site_builds_byte_for_byte_as_before() {
 /// Both make the same bytes.
 #[test]
 fn streamed_build_equals_the_site_rendered_in_memory() {
-    let site = synthetic(60, 20, 11);
-    let out = tempfile::tempdir().unwrap();
-    let public = out.path().join("public");
-    let run = build(site.path(), &public);
-    assert!(run.status.success(), "{}", crate::stderr(&run));
+    let (site, out) = synthetic_built(60, 20, 11);
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let rendered = cutover::render_site(site.path(), today, None).unwrap();
     let mut in_memory: Vec<(String, Vec<u8>)> = rendered
@@ -47,7 +47,7 @@ fn streamed_build_equals_the_site_rendered_in_memory() {
         .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
         .collect();
     in_memory.sort();
-    let on_disk: Vec<(String, Vec<u8>)> = tree(&public)
+    let on_disk: Vec<(String, Vec<u8>)> = tree(&out.path().join("public"))
         .into_iter()
         .filter(|(path, _)| path != cutover::changes::MANIFEST && path != cutover::write::MARKER)
         .collect();

@@ -88,10 +88,12 @@ fn resolve(base: &str, link: &str) -> Option<String> {
 }
 
 /// What link checking needs of a page: its links within the site, and its ids.
+/// Kept for every page of a site until all are written, so kept small: boxed, no spare
+/// capacity, ids sorted rather than hashed.
 #[derive(Debug)]
 pub struct Page {
-    links: Vec<String>,
-    ids: FxHashSet<String>,
+    links: Box<[Box<str>]>,
+    ids: Box<[Box<str>]>,
 }
 
 impl Page {
@@ -105,9 +107,21 @@ impl Page {
             .filter(|link| seen.insert(*link))
             .map(unescape)
             .filter(|link| !is_external(link))
+            .map(String::into_boxed_str)
             .collect();
-        let ids = ids.into_iter().map(unescape).collect();
-        Page { links, ids }
+        let mut ids: Vec<Box<str>> = ids
+            .into_iter()
+            .map(|id| unescape(id).into_boxed_str())
+            .collect();
+        ids.sort_unstable();
+        Page {
+            links,
+            ids: ids.into_boxed_slice(),
+        }
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|known| (**known).cmp(id)).is_ok()
     }
 }
 
@@ -155,10 +169,10 @@ pub fn broken(
     let mut findings = Vec::new();
     for (&page, read) in pages {
         let base = page.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
-        for link in &read.links {
+        for link in read.links.iter().map(|l| &**l) {
             let (target, fragment) = match link.split_once('#') {
                 Some((t, f)) => (t, Some(f)),
-                None => (link.as_str(), None),
+                None => (link, None),
             };
             let path = if target.is_empty() {
                 Some(page.to_string())
@@ -171,11 +185,7 @@ pub fn broken(
                     Some(format!("but nothing is built at {p}"))
                 }
                 Some(p) => match fragment.filter(|f| !f.is_empty()) {
-                    Some(f)
-                        if !pages
-                            .get(p.as_str())
-                            .is_some_and(|known| known.ids.contains(f)) =>
-                    {
+                    Some(f) if !pages.get(p.as_str()).is_some_and(|known| known.has_id(f)) => {
                         Some(format!("but {p} has no element with id `{f}`"))
                     }
                     _ => None,

@@ -1,10 +1,9 @@
 //! Guidance pages: `content/**/*.md` with YAML front matter between `---` lines.
 
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::data::is_id;
-use super::yaml::{line_of, parse};
+use super::yaml::{Spot, line_of, parse};
 use crate::finding::Finding;
 use crate::model::Page;
 
@@ -12,7 +11,7 @@ use crate::model::Page;
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
     title: Option<String>,
-    audiences: Option<Vec<Spanned<String>>>,
+    audiences: Option<Vec<Spot<String>>>,
     #[serde(default)]
     weight: i64,
     summary: Option<String>,

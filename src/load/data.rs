@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
-use super::yaml::{line_of, parse};
+use super::yaml::{Spot, line_of, parse};
 use crate::finding::Finding;
 use crate::model::{
     Audience, Capacity, Coordinator, Decision, Event, EventDate, Group, GroupKind, Line, Site,
@@ -22,18 +21,18 @@ use crate::model::{
 struct RawSite {
     title: Option<String>,
     organisation: Option<String>,
-    response_deadline: Option<Spanned<String>>,
+    response_deadline: Option<Spot<String>>,
     contact: Option<String>,
-    theme: Option<Spanned<String>>,
+    theme: Option<Spot<String>>,
     #[serde(default)]
-    holidays: Vec<Spanned<String>>,
-    audiences: Option<Vec<Spanned<RawAudience>>>,
+    holidays: Vec<Spot<String>>,
+    audiences: Option<Vec<Spot<RawAudience>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAudience {
-    id: Option<Spanned<String>>,
+    id: Option<Spot<String>>,
     title: Option<String>,
     #[serde(default)]
     personal_data: bool,
@@ -45,13 +44,13 @@ struct RawAudience {
 #[serde(deny_unknown_fields)]
 struct RawTranche {
     number: Option<u32>,
-    date: Option<Spanned<String>>,
+    date: Option<Spot<String>>,
     label: Option<String>,
     #[serde(default)]
     pilot: bool,
     #[serde(default)]
     late: bool,
-    capacity: Option<Spanned<RawCapacity>>,
+    capacity: Option<Spot<RawCapacity>>,
 }
 
 #[derive(Deserialize)]
@@ -64,61 +63,61 @@ enum RawCapacity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
-    date: Option<Spanned<String>>,
+    date: Option<Spot<String>>,
     title: Option<String>,
-    audiences: Option<Vec<Spanned<String>>>,
+    audiences: Option<Vec<Spot<String>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawUnit {
-    name: Option<String>,
-    cohort: Option<Spanned<String>>,
+pub(super) struct RawUnit {
+    pub(super) name: Option<String>,
+    pub(super) cohort: Option<Spot<String>>,
     #[serde(default)]
-    separate_teams: bool,
-    coordinator: Option<RawCoordinator>,
-    responded: Option<Spanned<String>>,
+    pub(super) separate_teams: bool,
+    pub(super) coordinator: Option<RawCoordinator>,
+    pub(super) responded: Option<Spot<String>>,
     #[serde(default)]
-    lines: Vec<Spanned<RawLine>>,
+    pub(super) lines: Vec<Spot<RawLine>>,
     #[serde(default)]
-    groups: Vec<Spanned<RawGroup>>,
+    pub(super) groups: Vec<Spot<RawGroup>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCoordinator {
-    name: Option<String>,
-    email: Option<String>,
+pub(super) struct RawCoordinator {
+    pub(super) name: Option<String>,
+    pub(super) email: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLine {
-    ext: Option<Spanned<String>>,
-    holder: Option<String>,
-    email: Option<String>,
+pub(super) struct RawLine {
+    pub(super) ext: Option<Spot<String>>,
+    pub(super) holder: Option<String>,
+    pub(super) email: Option<String>,
     #[serde(default)]
-    ms_teams: bool,
+    pub(super) ms_teams: bool,
     #[serde(default)]
-    uses: Vec<Spanned<String>>,
+    pub(super) uses: Vec<Spot<String>>,
     #[serde(default)]
-    pilot: bool,
+    pub(super) pilot: bool,
     #[serde(default)]
-    critical: bool,
+    pub(super) critical: bool,
     #[serde(default)]
-    contact_centre: bool,
-    decision: Option<Spanned<String>>,
-    requested: Option<Spanned<String>>,
-    tranche: Option<Spanned<u32>>,
+    pub(super) contact_centre: bool,
+    pub(super) decision: Option<Spot<String>>,
+    pub(super) requested: Option<Spot<String>>,
+    pub(super) tranche: Option<Spot<u32>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawGroup {
-    id: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    members: Option<Vec<Spanned<String>>>,
-    manager: Option<Spanned<String>>,
+pub(super) struct RawGroup {
+    pub(super) id: Option<Spot<String>>,
+    pub(super) kind: Option<Spot<String>>,
+    pub(super) members: Option<Vec<Spot<String>>>,
+    pub(super) manager: Option<Spot<String>>,
 }
 
 /// Collects the bad values of one file while it is converted.
@@ -171,7 +170,7 @@ impl Values<'_> {
         )
     }
 
-    pub fn date(&mut self, value: &Spanned<String>, key: &str) -> Option<NaiveDate> {
+    pub fn date(&mut self, value: &Spot<String>, key: &str) -> Option<NaiveDate> {
         let parsed = parse_date(&value.value);
         if parsed.is_none() {
             let fix = if is_date_shaped(&value.value) {
@@ -187,7 +186,7 @@ impl Values<'_> {
         parsed
     }
 
-    pub fn id(&mut self, value: &Spanned<String>, key: &str) -> Option<String> {
+    pub fn id(&mut self, value: &Spot<String>, key: &str) -> Option<String> {
         if is_id(&value.value) {
             return Some(value.value.clone());
         }
@@ -201,7 +200,7 @@ impl Values<'_> {
         None
     }
 
-    pub fn ext(&mut self, value: &Spanned<String>, key: &str) -> Option<String> {
+    pub fn ext(&mut self, value: &Spot<String>, key: &str) -> Option<String> {
         let ext = value.value.trim();
         if !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_digit()) {
             return Some(ext.to_string());
@@ -218,7 +217,7 @@ impl Values<'_> {
 
     fn choice<T: Copy>(
         &mut self,
-        value: &Spanned<String>,
+        value: &Spot<String>,
         key: &str,
         options: &[(&str, T)],
     ) -> Option<T> {
@@ -396,7 +395,7 @@ pub fn site(
 
 /// Parses `tranches.yaml`; `None` if the file itself could not be read as tranches.
 pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Vec<Tranche>> {
-    let raw: Vec<Spanned<RawTranche>> = parse_or_report(file, text, "tranches.yaml", problems)?;
+    let raw: Vec<Spot<RawTranche>> = parse_or_report(file, text, "tranches.yaml", problems)?;
     let mut v = Values { file, problems };
     let mut out: Vec<Tranche> = Vec::new();
     for t in &raw {
@@ -527,8 +526,7 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
 }
 
 pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Event> {
-    let Some(raw) =
-        parse_or_report::<Vec<Spanned<RawEvent>>>(file, text, "timeline.yaml", problems)
+    let Some(raw) = parse_or_report::<Vec<Spot<RawEvent>>>(file, text, "timeline.yaml", problems)
     else {
         return Vec::new();
     };
@@ -592,11 +590,33 @@ pub fn unit(
     problems: &mut Vec<Finding>,
     complete: &mut super::Complete,
 ) -> Option<Unit> {
+    // The fast reader reads a unit file of the usual shape; serde-saphyr reads the others,
+    // and any file with a problem, so that every problem is told the one way.
+    if let Some(raw) = super::fast::unit(text) {
+        let (mut found, mut fast_complete) = (Vec::new(), *complete);
+        let unit = unit_from_raw(id, file, text, raw, &mut found, &mut fast_complete);
+        if found.is_empty() {
+            *complete = fast_complete;
+            return unit;
+        }
+    }
     let Some(raw) = parse_or_report::<RawUnit>(file, text, "the unit file", problems) else {
         // Its extensions are unknown, so references to them cannot be judged.
         complete.extensions = false;
         return None;
     };
+    unit_from_raw(id, file, text, raw, problems, complete)
+}
+
+/// A unit from what its file holds, with every bad value reported.
+fn unit_from_raw(
+    id: &str,
+    file: &str,
+    text: &str,
+    raw: RawUnit,
+    problems: &mut Vec<Finding>,
+    complete: &mut super::Complete,
+) -> Option<Unit> {
     let mut v = Values { file, problems };
     let name = v.required_text(
         raw.name,
@@ -668,10 +688,10 @@ fn entry_end(source: &[&str], start: u32, column: u32) -> u32 {
     end
 }
 
-fn line(v: &mut Values, raw: &Spanned<RawLine>, source: &[&str]) -> Option<Line> {
+fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str]) -> Option<Line> {
     let l = &raw.value;
     let at = line_of(raw);
-    let column = raw.referenced.column() as u32;
+    let column = raw.column;
     let ext = v
         .required(l.ext.as_ref(), at, "ext", "this line", "ext: \"70123\"")
         .and_then(|e| v.ext(e, "ext"));
@@ -710,7 +730,7 @@ fn line(v: &mut Values, raw: &Spanned<RawLine>, source: &[&str]) -> Option<Line>
     })
 }
 
-fn group(v: &mut Values, raw: &Spanned<RawGroup>) -> Option<Group> {
+fn group(v: &mut Values, raw: &Spot<RawGroup>) -> Option<Group> {
     let g = &raw.value;
     let at = line_of(raw);
     let id = v

@@ -6,6 +6,7 @@
 
 mod content;
 mod data;
+mod fast;
 mod validate;
 mod yaml;
 

@@ -91,9 +91,31 @@ fn set_aside(text: &mut String, line: u32) -> bool {
     true
 }
 
-/// The 1-based line of a spanned value (`None` when the parser could not tell).
-pub fn line_of<T>(spanned: &Spanned<T>) -> Option<u32> {
-    Some(spanned.referenced.line() as u32).filter(|&l| l > 0)
+/// A value with where it was written: what the loaders keep of serde-saphyr's
+/// `Spanned<T>`, and what the fast reader of unit files ([`super::fast`]) makes itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spot<T> {
+    pub value: T,
+    /// 1-based; `None` when the parser could not tell.
+    pub line: Option<u32>,
+    /// 1-based.
+    pub column: u32,
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Spot<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(deserializer)?;
+        Ok(Spot {
+            line: Some(spanned.referenced.line() as u32).filter(|&l| l > 0),
+            column: spanned.referenced.column() as u32,
+            value: spanned.value,
+        })
+    }
+}
+
+/// The 1-based line of a value (`None` when the parser could not tell).
+pub fn line_of<T>(spot: &Spot<T>) -> Option<u32> {
+    spot.line
 }
 
 fn strip_position(message: &str) -> &str {

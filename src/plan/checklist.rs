@@ -114,7 +114,7 @@ impl UnitChecklist<'_, '_> {
                     rules: ctx
                         .rules_by_ext
                         .get(line.ext.as_str())
-                        .map(|r| r.iter().copied().collect())
+                        .map(|r| r.to_vec())
                         .unwrap_or_default(),
                     iso_dates: dates.map(|d| d.iso.clone()).unwrap_or_default(),
                 }

@@ -139,9 +139,9 @@ struct Ctx<'a> {
     /// (defining unit, group) positions.
     involved: Vec<Vec<(usize, usize)>>,
     /// Per unit: positions in `analysis.findings` about it or about its groups.
-    findings_of: Vec<BTreeSet<usize>>,
+    findings_of: Vec<Vec<usize>>,
     /// Per extension: the rules of the findings naming it.
-    rules_by_ext: HashMap<&'a str, BTreeSet<&'static str>>,
+    rules_by_ext: rustc_hash::FxHashMap<&'a str, Vec<&'static str>>,
     /// A digest of what every checklist shares: today, the deadline, holidays, tranches.
     global: u64,
     /// Per tranche number: the move date and the countdown email dates, worked out once.
@@ -174,10 +174,10 @@ impl<'a> Ctx<'a> {
                 units_of_group.insert(&group.id, units);
             }
         }
-        let mut findings_of = vec![BTreeSet::new(); model.units.len()];
+        let mut findings_of = vec![Vec::new(); model.units.len()];
         for (fi, f) in checked.analysis.findings.iter().enumerate() {
             if let Some(u) = f.unit.as_deref().and_then(|id| position.get(id)) {
-                findings_of[*u].insert(fi);
+                findings_of[*u].push(fi);
             }
             // A group's own findings concern every unit with a line in it; a line's
             // finding that names its group stays with the line's unit.
@@ -189,9 +189,14 @@ impl<'a> Ctx<'a> {
                     .into_iter()
                     .flatten()
                 {
-                    findings_of[*u].insert(fi);
+                    findings_of[*u].push(fi);
                 }
             }
+        }
+        // In order, each once: as a set, with less to hold.
+        for findings in &mut findings_of {
+            findings.sort_unstable();
+            findings.dedup();
         }
         let dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])> = model
             .tranches

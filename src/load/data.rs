@@ -695,7 +695,7 @@ fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str]) -> Option<Line> {
     let ext = v
         .required(l.ext.as_ref(), at, "ext", "this line", "ext: \"70123\"")
         .and_then(|e| v.ext(e, "ext"));
-    let options: Vec<(&str, Use)> = Use::ALL.iter().map(|u| (u.id(), *u)).collect();
+    let options = Use::ALL.map(|u| (u.id(), u));
     let uses = l
         .uses
         .iter()

@@ -171,7 +171,7 @@ pub fn render(
 /// One planned file's bytes.
 pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<Vec<u8>, Finding> {
     Ok(match &planned.output {
-        Output::Html(page) => html(page, theme, pages)?.into_bytes(),
+        Output::Html(page) => html(page, theme, pages)?,
         Output::Ics(cal) => ics::render(cal).into_bytes(),
         Output::Csv(rows) => csv(rows).map_err(|e| {
             Finding::invalid(
@@ -259,7 +259,7 @@ impl Resolver for PageResolver<'_> {
     }
 }
 
-fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<String, Finding> {
+fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<Vec<u8>, Finding> {
     let mut context =
         Context::from_serialize(&page.view).map_err(|e| template_problem(theme, page, &e))?;
     if let (Some(md), Some(data)) = (&page.markdown, &page.insertions) {
@@ -284,11 +284,17 @@ fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<String, Findin
         }
         context.insert("content", &content);
     }
+    // Room for a unit's checklist page up front, rather than growing to it step by step.
+    let mut out = Vec::with_capacity(PAGE_SIZE);
     theme
         .tera
-        .render(page.template, &context)
-        .map_err(|e| template_problem(theme, page, &e))
+        .render_to(page.template, &context, &mut out)
+        .map_err(|e| template_problem(theme, page, &e))?;
+    Ok(out)
 }
+
+/// About the size of a unit's checklist page of 60 lines.
+const PAGE_SIZE: usize = 64 * 1024;
 
 const TEMPLATE_FAILS: &str = "template does not render";
 

@@ -6,8 +6,10 @@
 //!
 //! [`load`] reads the root → [`rules`] work out statuses, placements and findings →
 //! [`plan`] decides each audience's pages → [`render`] turns them into files →
-//! [`write`] swaps the new site in. `check` stops after the rules and writes nothing;
-//! [`serve`] keeps the site in memory and rebuilds it as files change.
+//! [`write`] swaps the new site in. `build` and `check` go through plan and render one
+//! unit at a time ([`stream`]), writing each file as it is made (`check` writes nothing,
+//! and only checks the links); [`serve`] keeps the site in memory and rebuilds it as
+//! files change.
 
 // Problems travel as `Finding` values (the report needs all their fields); the paths that
 // return them are cold, so boxing them would only add noise.

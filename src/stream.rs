@@ -87,9 +87,10 @@ pub fn stream(
     let audiences = planner.audiences();
     for target in crate::plan::static_targets(&audiences) {
         for (rel, bytes) in &statics {
-            results.push(vec![
-                keep(&format!("{target}{rel}"), bytes, None, stage).map_err(Failure::Io),
-            ]);
+            let path = format!("{target}{rel}");
+            // A theme's own HTML pages have their links checked too.
+            let source = rel.ends_with(".html").then(|| path.clone());
+            results.push(vec![keep(&path, bytes, source, stage).map_err(Failure::Io)]);
         }
     }
 

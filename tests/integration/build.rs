@@ -475,6 +475,26 @@ fn builds_just_the_audiences_asked_for() {
     );
 }
 
+/// A static HTML file of the root's is published like a page: its links are checked too.
+#[test]
+fn a_static_page_with_a_broken_link_is_not_published() {
+    let (site, out, before) = small_built();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::write(
+        site.path().join("static/help.html"),
+        "<!DOCTYPE html><title>Help</title><a href=\"gone.html\">gone</a>",
+    )
+    .unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    assert!(
+        err.contains("error[broken-link]: help.html: help.html links to `gone.html`, but nothing is built at gone.html"),
+        "{err}"
+    );
+    assert!(tree(&out) == before, "the old site stays");
+}
+
 /// A link that leads nowhere stops `build` (the old site stays) and shows in `check`,
 /// with the page, the link and the file to correct.
 #[test]

@@ -267,7 +267,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Plans the whole output. The model must be valid (no invalid-data problems).
 /// Checklists worked out by an earlier plan, by unit, with the digest of what each was
 /// made from: an unchanged unit's checklist is not worked out again.
 #[derive(Default)]
@@ -314,7 +313,9 @@ fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
     }
 }
 
-/// `only`: build just these audiences (the landing page lists just them); `None`: all.
+/// Plans the whole output at once, every checklist held (as `serve` keeps it). The model
+/// must be valid (no invalid-data problems). `only`: build just these audiences (the
+/// landing page lists just them); `None`: all.
 pub fn plan(checked: &Checked, only: Option<&[String]>, cache: &mut Cache) -> Plan {
     let Some(planner) = Planner::new(checked, only) else {
         return Plan {

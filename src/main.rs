@@ -94,6 +94,8 @@ fn run(command: Command) -> anyhow::Result<u8> {
             if format == Format::Text && !checked.is_valid() {
                 eprintln!("error: the data is invalid: correct the invalid-data findings above");
             }
+            // The process ends now: freeing a large model first would only delay it.
+            std::thread::spawn(move || drop(checked));
             Ok(if errors > 0 || (strict && warnings > 0) {
                 EXIT_INVALID
             } else {

@@ -60,6 +60,10 @@ pub fn stream(
     };
     let pages = &checked.model.pages;
     let make = |planned: &Planned| -> Result<Kept, Failure> {
+        // Nothing links out of a CSV file: one not written (by `check`) need not be made.
+        if stage.is_none() && matches!(planned.output, Output::Csv(_)) {
+            return keep(&planned.path, &[], None, None).map_err(Failure::Io);
+        }
         let bytes = render::render_file(planned, theme, pages).map_err(Failure::Invalid)?;
         let source = match &planned.output {
             Output::Html(page) => Some(match &page.markdown {

@@ -227,32 +227,13 @@ pub fn render_site_cached(
     let rendering =
         render::render(&plan, &theme, &checked, &mut caches.renders).map_err(InvalidData)?;
     let (mut files, fresh) = (rendering.files, rendering.fresh);
-    // Each audience's folder stands alone, so the static files go into each.
-    let statics: Vec<(String, std::sync::Arc<Vec<u8>>)> = theme
-        .static_files(root)?
-        .into_iter()
-        .map(|(rel, bytes)| (rel, std::sync::Arc::new(bytes)))
-        .collect();
-    for target in plan::static_targets(&plan.audiences) {
-        files.extend(
-            statics
-                .iter()
-                .map(|(rel, bytes)| (format!("{target}{rel}"), bytes.clone())),
-        );
-    }
+    files.extend(theme.static_files(root, &plan.audiences)?);
     // A site with a broken link is not published: each is reported with the file to correct.
     let sources: std::collections::HashMap<String, String> = plan
         .files
         .iter()
-        .filter_map(|planned| match &planned.output {
-            plan::Output::Html(page) => Some((
-                planned.path.clone(),
-                page.markdown
-                    .as_ref()
-                    .map(|md| md.file.clone())
-                    .unwrap_or_else(|| theme.describe(page.template)),
-            )),
-            _ => None,
+        .filter_map(|planned| {
+            render::source(planned, &theme).map(|source| (planned.path.clone(), source))
         })
         .collect();
     let broken = links::check(&files, &sources, &mut caches.links);

@@ -65,19 +65,12 @@ pub fn stream(
             return keep(&planned.path, &[], None, None).map_err(Failure::Io);
         }
         let bytes = render::render_file(planned, theme, pages).map_err(Failure::Invalid)?;
-        let source = match &planned.output {
-            Output::Html(page) => Some(match &page.markdown {
-                Some(md) => md.file.clone(),
-                None => theme.describe(page.template),
-            }),
-            _ => None,
-        };
-        keep(&planned.path, &bytes, source, stage).map_err(Failure::Io)
+        keep(&planned.path, &bytes, render::source(planned, theme), stage).map_err(Failure::Io)
     };
 
     // Each unit's checklist is worked out, its pages made, and the checklist let go;
     // only its row in the list of units stays.
-    let (summaries, mut results): (Vec<_>, Vec<Vec<Result<Kept, Failure>>>) = (0..planner.units())
+    let (summaries, per_unit): (Vec<_>, Vec<Vec<Result<Kept, Failure>>>) = (0..planner.units())
         .into_par_iter()
         .map(|u| {
             let files = planner.unit_files(u);
@@ -85,22 +78,19 @@ pub fn stream(
             (planner.summary(u, &files), made)
         })
         .unzip();
-    results.push(planner.pages(&summaries).par_iter().map(make).collect());
+    let mut results: Vec<Result<Kept, Failure>> = per_unit.into_iter().flatten().collect();
+    results.par_extend(planner.pages(&summaries).par_iter().map(make));
 
-    let statics = theme.static_files(root)?;
     let audiences = planner.audiences();
-    for target in crate::plan::static_targets(&audiences) {
-        for (rel, bytes) in &statics {
-            let path = format!("{target}{rel}");
-            // A theme's own HTML pages have their links checked too.
-            let source = rel.ends_with(".html").then(|| path.clone());
-            results.push(vec![keep(&path, bytes, source, stage).map_err(Failure::Io)]);
-        }
+    for (path, bytes) in theme.static_files(root, &audiences)? {
+        // A theme's own HTML pages have their links checked too.
+        let source = path.ends_with(".html").then(|| path.clone());
+        results.push(keep(&path, &bytes, source, stage).map_err(Failure::Io));
     }
 
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for result in results.into_iter().flatten() {
+    for result in results {
         match result {
             Ok(kept) => files.push(kept),
             Err(Failure::Invalid(finding)) => problems.push(finding),

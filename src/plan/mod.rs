@@ -23,14 +23,6 @@ pub struct Plan {
     pub files: Vec<Planned>,
 }
 
-/// Folders, relative to the output, that get the theme's and the root's static files:
-/// the top, and each audience's, which stands alone.
-pub fn static_targets(audiences: &[String]) -> Vec<String> {
-    std::iter::once(String::new())
-        .chain(audiences.iter().map(|a| format!("{a}/")))
-        .collect()
-}
-
 /// One output file.
 #[derive(Debug)]
 pub struct Planned {

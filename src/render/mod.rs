@@ -184,6 +184,18 @@ pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<V
     })
 }
 
+/// The file to correct when a page has a broken link: its content page, or its template.
+/// `None` for files that are not pages.
+pub fn source(planned: &Planned, theme: &Theme) -> Option<String> {
+    match &planned.output {
+        Output::Html(page) => Some(match &page.markdown {
+            Some(md) => md.file.clone(),
+            None => theme.describe(page.template),
+        }),
+        _ => None,
+    }
+}
+
 /// Every file of a site, and how many were rendered anew rather than reused.
 pub struct Rendering {
     pub files: Vec<File>,

@@ -198,8 +198,10 @@ impl Theme {
             .unwrap_or_else(|| template.to_string())
     }
 
-    /// The theme's static files followed by the root's `static/**` (which win).
-    pub fn static_files(&self, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    /// The theme's static files and the root's `static/**` (which win), as published: at
+    /// the top of the output and in each of `audiences`' folders, each of which stands
+    /// alone. One copy of each file's bytes is shared by all its places.
+    pub fn static_files(&self, root: &Path, audiences: &[String]) -> Result<Vec<super::File>> {
         let mut files: BTreeMap<String, Vec<u8>> = self.statics.iter().cloned().collect();
         for (rel, path) in files_in(&root.join("static"), usize::MAX, None)? {
             files.insert(
@@ -207,6 +209,18 @@ impl Theme {
                 fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
             );
         }
-        Ok(files.into_iter().collect())
+        let files: Vec<(String, std::sync::Arc<Vec<u8>>)> = files
+            .into_iter()
+            .map(|(rel, bytes)| (rel, std::sync::Arc::new(bytes)))
+            .collect();
+        let targets =
+            std::iter::once(String::new()).chain(audiences.iter().map(|a| format!("{a}/")));
+        Ok(targets
+            .flat_map(|target| {
+                files
+                    .iter()
+                    .map(move |(rel, bytes)| (format!("{target}{rel}"), bytes.clone()))
+            })
+            .collect())
     }
 }

@@ -47,17 +47,11 @@ fn dates(today: NaiveDate) -> Vec<(&'static str, String)> {
 }
 
 pub fn write(dir: &Path, today: NaiveDate) -> Result<()> {
-    if dir.exists() {
-        let empty = fs::read_dir(dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .next()
-            .is_none();
-        if !empty {
-            bail!(
-                "{} already exists and is not empty: choose a new folder",
-                dir.display()
-            );
-        }
+    if dir.exists() && !crate::write::is_empty(dir)? {
+        bail!(
+            "{} already exists and is not empty: choose a new folder",
+            dir.display()
+        );
     }
     let theme =
         crate::render::builtin_files().map(|(rel, body)| (format!("themes/default/{rel}"), body));

@@ -34,19 +34,21 @@ pub fn check_target(root: &Path, out: &Path) -> Result<()> {
             );
         }
     }
-    if resolved.is_dir() && !resolved.join(MARKER).is_file() {
-        let empty = fs::read_dir(&resolved)
-            .with_context(|| format!("reading {}", out.display()))?
-            .next()
-            .is_none();
-        if !empty {
-            bail!(
-                "--out {} holds files that cutover did not build (it has no {MARKER}), and a build replaces the folder entirely: choose a new or empty folder",
-                out.display()
-            );
-        }
+    if resolved.is_dir() && !resolved.join(MARKER).is_file() && !is_empty(&resolved)? {
+        bail!(
+            "--out {} holds files that cutover did not build (it has no {MARKER}), and a build replaces the folder entirely: choose a new or empty folder",
+            out.display()
+        );
     }
     Ok(())
+}
+
+/// Whether the folder `dir` holds nothing.
+pub fn is_empty(dir: &Path) -> Result<bool> {
+    Ok(fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .next()
+        .is_none())
 }
 
 /// Writes `files` as the new content of `out`.

@@ -37,15 +37,31 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
-/// One finding a line, rustc style: `error[rule]: file:line: message`.
+/// One finding a line, rustc style: `error[rule]: file:line: message`. Control characters
+/// (line ends included) are escaped: a value from the data must not start a line of its own
+/// or move the terminal's cursor, and so fake another finding.
 pub fn text_line(f: &Finding) -> String {
-    format!(
+    one_line(&format!(
         "{}[{}]: {}: {}",
         f.severity.as_str(),
         f.rule,
         location(f),
         f.message
-    )
+    ))
+}
+
+/// `s` with every control character but tab escaped (`\u{1b}`).
+fn one_line(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn text(checked: &Checked) -> String {
@@ -74,9 +90,11 @@ fn text(checked: &Checked) -> String {
 
 /// GitHub Actions workflow commands: escape data and property values as the runner expects.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    one_line(&escaped)
 }
 
 fn escape_property(s: &str) -> String {
@@ -229,5 +247,21 @@ mod tests {
     fn github_escapes() {
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
         assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(escape_data("a\u{1b}[2J"), "a\\u{1b}[2J");
+    }
+
+    #[test]
+    fn a_text_line_is_one_line_without_terminal_controls() {
+        let mut f = Finding::invalid(
+            "x",
+            "data/units/a.yaml",
+            Some(3),
+            "name `A\u{1b}[2J\nerror[fake]: x`",
+        );
+        f.message.push('\t');
+        assert_eq!(
+            text_line(&f),
+            "error[invalid-data]: data/units/a.yaml:3: name `A\\u{1b}[2J\\u{a}error[fake]: x`\t"
+        );
     }
 }

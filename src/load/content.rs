@@ -47,7 +47,8 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
         ));
         return None;
     };
-    let (fm, found) = parse::<FrontMatter>(file, yaml, "the front matter");
+    let (fm, mut found) = parse::<FrontMatter>(file, yaml, "the front matter");
+    found.extend(super::yaml::escaped_control(file, yaml));
     // The YAML starts on the file's second line.
     problems.extend(found.into_iter().map(|mut f| {
         f.line = f.line.map(|l| l + 1);

@@ -173,7 +173,9 @@ impl Values<'_> {
     pub fn date(&mut self, value: &Spot<String>, key: &str) -> Option<NaiveDate> {
         let parsed = parse_date(&value.value);
         if parsed.is_none() {
-            let fix = if is_date_shaped(&value.value) {
+            let fix = if !in_range(&value.value) {
+                DATE_RANGE
+            } else if is_date_shaped(&value.value) {
                 "there is no such day, so correct it"
             } else {
                 "write it as YYYY-MM-DD, like 2022-04-14"
@@ -253,9 +255,26 @@ fn is_date_shaped(s: &str) -> bool {
         })
 }
 
-/// Strict `YYYY-MM-DD`: four-digit year, two-digit month and day, a real day.
+/// The years a date may fall in. A migration is planned for years around today; a year
+/// outside these is a typo, and past 9999 a calendar file cannot even write it.
+const YEARS: std::ops::RangeInclusive<i32> = 1970..=2199;
+
+/// What to change about a date outside [`YEARS`].
+const DATE_RANGE: &str = "dates must fall between the years 1970 and 2199, so correct the year";
+
+/// Whether `s`, if it starts with a four-digit year, has one of [`YEARS`].
+fn in_range(s: &str) -> bool {
+    match s.get(..4) {
+        Some(year) if year.bytes().all(|b| b.is_ascii_digit()) => {
+            YEARS.contains(&year.parse().unwrap_or(0))
+        }
+        _ => true,
+    }
+}
+
+/// Strict `YYYY-MM-DD`: four-digit year in [`YEARS`], two-digit month and day, a real day.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if !is_date_shaped(s) {
+    if !is_date_shaped(s) || !in_range(s) {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
@@ -267,7 +286,7 @@ fn parse_event_date(s: &str) -> Option<EventDate> {
     }
     let (y, m) = s.split_once('-')?;
     let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
-    if !digits(y, 4) || !digits(m, 2) {
+    if !digits(y, 4) || !digits(m, 2) || !in_range(s) {
         return None;
     }
     let (year, month) = (y.parse().ok()?, m.parse().ok()?);
@@ -551,12 +570,14 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
             continue;
         };
         let Some(date) = parse_event_date(&raw_date.value) else {
+            let fix = if in_range(&raw_date.value) {
+                "write YYYY-MM-DD for a day or YYYY-MM for a month"
+            } else {
+                DATE_RANGE
+            };
             v.bad(
                 line_of(raw_date),
-                format!(
-                    "`date: {}` is not a date: write YYYY-MM-DD for a day or YYYY-MM for a month",
-                    raw_date.value
-                ),
+                format!("`date: {}` is not a date: {fix}", raw_date.value),
             );
             continue;
         };
@@ -805,6 +826,11 @@ mod tests {
             ("2022-4-14", false),
             ("2022-02-30", false),
             ("14/04/2022", false),
+            ("9999-12-31", false),
+            ("1969-12-31", false),
+            ("1970-01-01", true),
+            ("2199-12-31", true),
+            ("2200-01-01", false),
         ] {
             assert_eq!(parse_date(s).is_some(), ok, "{s}");
         }
@@ -816,6 +842,8 @@ mod tests {
             })
         );
         assert_eq!(parse_event_date("2022-13"), None);
+        assert_eq!(parse_event_date("9999-12"), None);
+        assert!(!in_range("0000-01") && in_range("2022-1") && in_range("x") && in_range("+022"));
         assert_eq!(parse_event_date("2022-+1"), None);
     }
 

@@ -7,18 +7,18 @@
 mod content;
 mod data;
 mod fast;
+pub mod input;
 mod validate;
 mod yaml;
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 pub use data::{is_id, parse_date};
+pub use input::{Input, Root};
 
 use crate::finding::Finding;
 use crate::model::{Model, Page, Unit};
@@ -91,16 +91,22 @@ enum Refresh<T> {
     New(Parsed<T>),
 }
 
-impl<T: Clone + Send> Parsed<T> {
+impl<T: Clone + Send + Default> Parsed<T> {
     /// Whether `cached` still holds for the file at `path`, or its new outcome from
     /// `parse` given the file's text. Reads nothing if the file's stamp is unchanged.
     /// A cache that forgets compares nothing, so nothing is stamped or hashed for it.
     fn refresh(
         cached: Option<&Parsed<T>>,
-        path: &Path,
+        root: &Root,
+        (file, path): (&str, &Path),
         forget: bool,
         parse: impl FnOnce(&str, &mut Vec<Finding>, &mut Complete) -> T,
     ) -> Result<Refresh<T>> {
+        let read = |path: &Path| match root.text_at(file, path)? {
+            Input::Read(text) => Ok(Ok(text)),
+            Input::Refused(refused) => Ok(Err(refused)),
+            Input::Absent => bail!("{} was removed while it was read", path.display()),
+        };
         let (stamp, text, hash) = if forget {
             (None, read(path)?, None)
         } else {
@@ -117,7 +123,10 @@ impl<T: Clone + Send> Parsed<T> {
                 return Ok(Refresh::Keep);
             }
             let text = read(path)?;
-            let hash = Some(blake3::hash(text.as_bytes()));
+            let hash = Some(match &text {
+                Ok(text) => blake3::hash(text.as_bytes()),
+                Err(refused) => blake3::hash(refused.message.as_bytes()),
+            });
             if cached.is_some_and(|p| p.hash == hash) {
                 return Ok(Refresh::Restamp(stamp));
             }
@@ -125,7 +134,18 @@ impl<T: Clone + Send> Parsed<T> {
         };
         let mut problems = Vec::new();
         let mut complete = Complete::all();
-        let value = parse(&text, &mut problems, &mut complete);
+        let value = match text {
+            Ok(text) => {
+                let (text, control) = input::control(file, text);
+                problems.extend(control);
+                parse(&text, &mut problems, &mut complete)
+            }
+            Err(refused) => {
+                problems.push(refused);
+                complete.extensions = false;
+                T::default()
+            }
+        };
         Ok(Refresh::New(Parsed {
             stamp,
             hash,
@@ -201,26 +221,33 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
             root.display()
         );
     }
+    let root = Root::new(root)?;
     let mut problems = Vec::new();
     let mut model = Model::default();
     let mut complete = Complete::all();
 
     let site_file = "data/site.yaml";
-    match read_optional(root, site_file)? {
+    match yaml_text(&root, site_file, &mut problems)? {
         Some(text) => {
             let before = problems.len();
             model.site = data::site(site_file, &text, &mut problems, &mut complete);
             complete.site = problems.len() == before;
         }
-        None => problems.push(Finding::invalid(
-            "missing file",
-            site_file,
-            None,
-            "there is no data/site.yaml: create it with the site's title, organisation, response_deadline and audiences (`cutover new DIR` writes an example)",
-        )),
+        None => {
+            complete.site = false;
+            complete.audiences = false;
+            if !problems.iter().any(|p| p.file == site_file) {
+                problems.push(Finding::invalid(
+                    "missing file",
+                    site_file,
+                    None,
+                    "there is no data/site.yaml: create it with the site's title, organisation, response_deadline and audiences (`cutover new DIR` writes an example)",
+                ));
+            }
+        }
     }
     let tranches_file = "data/tranches.yaml";
-    match read_optional(root, tranches_file)? {
+    match yaml_text(&root, tranches_file, &mut problems)? {
         Some(text) => {
             let before = problems.len();
             model.tranches =
@@ -229,16 +256,18 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         }
         None => {
             complete.tranches = false;
-            problems.push(Finding::invalid(
-            "missing file",
-            tranches_file,
-            None,
-            "there is no data/tranches.yaml: create it with a list of tranches (number, date, capacity)",
-        ));
+            if !problems.iter().any(|p| p.file == tranches_file) {
+                problems.push(Finding::invalid(
+                    "missing file",
+                    tranches_file,
+                    None,
+                    "there is no data/tranches.yaml: create it with a list of tranches (number, date, capacity)",
+                ));
+            }
         }
     }
     let timeline_file = "data/timeline.yaml";
-    if let Some(text) = read_optional(root, timeline_file)? {
+    if let Some(text) = yaml_text(&root, timeline_file, &mut problems)? {
         model.timeline = data::timeline(timeline_file, &text, &mut problems);
     }
 
@@ -247,12 +276,20 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     let mut unit_files: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     let mut accepted: Vec<(String, PathBuf, String)> = Vec::new();
-    for (rel, path) in files_in(&root.join("data/units"), 1, Some(&["yaml", "yml"]))? {
+    let before = problems.len();
+    let listed = root.list("data/units", 2, &mut problems)?;
+    for (rel, path) in listed {
         let file = format!("data/units/{rel}");
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
+        if let Some(unread) = unread_unit_file(&file, &rel) {
+            problems.push(unread);
+            continue;
+        }
+        if !is_yaml(&rel) || rel.starts_with('.') || is_noise(&path) {
+            continue;
+        }
+        let stem = rel
+            .rsplit_once('.')
+            .map_or(rel.as_str(), |(stem, _)| stem)
             .to_string();
         if !is_id(&stem) {
             problems.push(Finding::invalid(
@@ -261,7 +298,6 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 None,
                 format!("`{stem}` cannot be a unit id: rename the file with lowercase letters, digits and hyphens, like `physics.yaml`"),
             ));
-            complete.extensions = false;
             continue;
         }
         if let Some(first) = unit_files.insert(stem.clone(), file.clone()) {
@@ -271,10 +307,13 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 None,
                 format!("{first} and {file} are both unit `{stem}`: remove or rename one"),
             ));
-            complete.extensions = false;
             continue;
         }
         accepted.push((file, path, stem));
+    }
+    if problems.len() > before {
+        // A unit file not read may hold extensions that groups name.
+        complete.extensions = false;
     }
     // Unit files are read and parsed in parallel; what they hold is taken in file order.
     let refreshed: Vec<Refresh<Option<Unit>>> = accepted
@@ -282,9 +321,13 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         .map(|(file, path, stem)| {
             Parsed::refresh(
                 cache.units.get(file),
-                path,
+                &root,
+                (file, path),
                 cache.forget,
-                |text, problems, complete| data::unit(stem, file, text, problems, complete),
+                |text, problems, complete| {
+                    problems.extend(yaml::escaped_control(file, text));
+                    data::unit(stem, file, text, problems, complete)
+                },
             )
         })
         .collect::<Result<_>>()?;
@@ -297,11 +340,15 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         seen.insert(file);
     }
 
-    for (relative, path) in files_in(&root.join("content"), usize::MAX, Some(&["md"]))? {
+    for (relative, path) in visible(root.list("content", usize::MAX, &mut problems)?) {
+        if !relative.ends_with(".md") {
+            continue;
+        }
         let file = format!("content/{relative}");
         let refresh = Parsed::refresh(
             cache.pages.get(&file),
-            &path,
+            &root,
+            (&file, &path),
             cache.forget,
             |text, problems, _| content::page(&file, &relative, text, problems),
         )?;
@@ -315,20 +362,67 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     cache.units.retain(|file, _| seen.contains(file));
     cache.pages.retain(|file, _| seen.contains(file));
 
+    // The theme and static files are read when the site is rendered, which only valid
+    // data reaches: what cannot be read of them is told now, with the rest.
+    let theme = model.site.as_ref().map_or("default", |s| s.theme.as_str());
+    root.list("static", usize::MAX, &mut problems)?;
+    root.list(&format!("themes/{theme}"), usize::MAX, &mut problems)?;
+
     validate::model(&mut model, &complete, &mut problems);
     Ok(Loaded { model, problems })
 }
 
-fn read(path: &Path) -> Result<String> {
-    fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+/// The text of the YAML file `file`, or `None` if it is absent or refused (the refusal and
+/// any control character it holds are in `problems`).
+fn yaml_text(root: &Root, file: &str, problems: &mut Vec<Finding>) -> Result<Option<String>> {
+    Ok(match root.text(file)? {
+        Input::Read(text) => {
+            let (text, control) = input::control(file, text);
+            problems.extend(control);
+            problems.extend(yaml::escaped_control(file, &text));
+            Some(text)
+        }
+        Input::Absent => None,
+        Input::Refused(refused) => {
+            problems.push(refused);
+            None
+        }
+    })
 }
 
-fn read_optional(root: &Path, file: &str) -> Result<Option<String>> {
-    let path = root.join(file);
-    if !path.exists() {
-        return Ok(None);
+/// `.yaml` or `.yml`, in any case.
+fn is_yaml(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// Why a YAML file in `data/units/` (at `rel` there) is not a unit file, if it is not: it
+/// is in a subfolder, or hidden. Editors' files are no one's mistake, and pass unsaid.
+fn unread_unit_file(file: &str, rel: &str) -> Option<Finding> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if !is_yaml(name) || name.starts_with(".#") {
+        return None;
     }
-    read(&path).map(Some)
+    let why = if rel.contains('/') {
+        "is in a subfolder, and unit files are read from data/units/ itself: move it up into data/units/, or out of data/"
+    } else if name.starts_with('.') {
+        "is hidden (its name starts with a dot), so it is not read: rename it without the dot, or remove it"
+    } else {
+        return None;
+    };
+    Some(Finding::invalid(
+        "unit file not read",
+        file,
+        None,
+        format!("{file} {why}"),
+    ))
+}
+
+/// `files` without hidden files, files in hidden folders, and editors' files.
+pub fn visible(files: Vec<(String, PathBuf)>) -> impl Iterator<Item = (String, PathBuf)> {
+    files
+        .into_iter()
+        .filter(|(rel, path)| !rel.split('/').any(|part| part.starts_with('.')) && !is_noise(path))
 }
 
 /// Editors' swap, backup and lock files, and hidden files: never part of a site, so
@@ -345,41 +439,4 @@ pub fn is_noise(path: &Path) -> bool {
             .any(|ext| name.ends_with(ext))
         // vim checks it can write a folder by creating `4913`.
         || name == "4913"
-}
-
-/// The files under `base` (down to `max_depth` folders, with one of `extensions` if
-/// given), hidden ones left out, as (`/`-separated path relative to `base`, full path),
-/// sorted.
-pub fn files_in(
-    base: &Path,
-    max_depth: usize,
-    extensions: Option<&[&str]>,
-) -> Result<Vec<(String, PathBuf)>> {
-    if !base.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(base).max_depth(max_depth).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("listing {}", base.display()))?;
-        let path = entry.path();
-        let wanted = extensions.is_none_or(|exts| {
-            path.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| exts.contains(&e))
-        });
-        if !entry.file_type().is_file() || !wanted {
-            continue;
-        }
-        let rel: Vec<String> = path
-            .strip_prefix(base)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        if rel.iter().any(|part| part.starts_with('.')) || is_noise(path) {
-            continue;
-        }
-        files.push((rel.join("/"), path.to_path_buf()));
-    }
-    Ok(files)
 }

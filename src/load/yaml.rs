@@ -15,7 +15,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
     let mut problems: Vec<Finding> = Vec::new();
     // Each retry reads the file again, so a file with very many problems is cut short.
     for _ in 0..MAX_PROBLEMS {
-        match serde_saphyr::from_str(&text) {
+        match serde_saphyr::from_str_with_options(&text, options(&text)) {
             Ok(value) => return (Some(value), problems),
             Err(err) => {
                 let line = err
@@ -48,6 +48,39 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
 
 /// How many problems one file may report before reading it stops.
 const MAX_PROBLEMS: usize = 100;
+
+/// serde-saphyr's limits, scaled to `text`: a YAML value takes at least two bytes unless
+/// an alias repeats it, so a file of honest values never needs more nodes or events than
+/// that, however long it is. An alias bomb (a few lines that expand a billionfold) is still
+/// refused, since its expansion outgrows any count its size allows.
+fn options(text: &str) -> serde_saphyr::Options {
+    let default = serde_saphyr::Budget::default();
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: default.max_nodes.max(text.len()),
+            max_events: default.max_events.max(2 * text.len()),
+        },
+    }
+}
+
+/// A finding at the first value that a YAML escape (`"\e"`, `"\x1b"`, `"\u0000"`) makes
+/// hold a control character: the text itself is checked for them as it is read.
+pub fn escaped_control(file: &str, text: &str) -> Option<Finding> {
+    // Only double-quoted text has escapes, and every escape starts with a backslash.
+    if !text.contains('\\') {
+        return None;
+    }
+    let mut parser = granit_parser::Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        if let granit_parser::Event::Scalar(value, ..) = event
+            && let Some(c) = value.chars().find(|&c| super::input::is_forbidden(c))
+        {
+            let line = (span.start.line() as u32).max(1);
+            return Some(super::input::control_character(file, line, c));
+        }
+    }
+    None
+}
 
 /// Blanks the key on `line` (1-based) and the lines of its value, keeping a sequence
 /// item's `-` so the list keeps its shape. Lines in flow style are left alone: removing
@@ -127,6 +160,19 @@ fn strip_position(message: &str) -> &str {
 
 /// Names the case and rewrites serde's wording into what to change.
 fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, String) {
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        let limit = breach.split([' ', '{']).next().unwrap_or(breach);
+        let message = if limit == "Depth" {
+            format!(
+                "{what} nests lists and maps more than 64 deep: no site needs that, so flatten it"
+            )
+        } else {
+            format!(
+                "{what} expands to far more values than it holds ({limit} limit reached), as `&anchors` and `*aliases` that repeat each other do: write the values out instead"
+            )
+        };
+        return ("YAML too large", message);
+    }
     // The value as written, quoted, when the line is a plain `key: value`.
     let written = match source.map(str::trim).map(|l| l.trim_start_matches("- ")) {
         Some(l) if l.contains(": ") && !l.contains(['{', '[']) => format!("`{l}` "),
@@ -248,6 +294,51 @@ mod tests {
         let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
         let lines: Vec<u32> = problems.iter().filter_map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 7], "{problems:#?}");
+    }
+
+    #[test]
+    fn big_honest_files_read_and_alias_bombs_do_not() {
+        // 28,000 entries of 13 values each: over serde-saphyr's default of 250,000 nodes.
+        let mut yaml = String::from("name: big\nitems:\n");
+        for i in 0..28_000 {
+            yaml.push_str(&format!("  - {{name: n{i}, flag: true, count: {i}}}\n"));
+        }
+        yaml.push_str("  - {name: last, flga: true}\n");
+        let (_, problems) = parse::<List>("x.yaml", &yaml, "the list");
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].line, Some(28_003));
+        assert!(problems[0].message.contains("unknown key `flga`"));
+
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let (value, problems) = parse::<serde::de::IgnoredAny>("x.yaml", &bomb, "the list");
+        assert!(value.is_none());
+        assert_eq!(
+            problems[0].detail.as_deref(),
+            Some("YAML too large"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[0].message.contains("write the values out instead"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn escapes_that_make_control_characters_are_found() {
+        for (yaml, line) in [
+            ("a: 1\nb: \"x\\e[2J\"\n", Some(2)),
+            ("a: \"\\x00\"\n", Some(1)),
+            ("a: \"\\u0085\"\n", Some(1)),
+            ("a: \"tab\\there\"\nb: 'back\\slash'\n", None),
+        ] {
+            let found = escaped_control("x.yaml", yaml).map(|f| f.line.unwrap());
+            assert_eq!(found, line, "{yaml}");
+        }
     }
 
     #[test]

@@ -2,15 +2,15 @@
 //! root's `themes/NAME/templates` and `themes/NAME/static` replace its files one by one.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tera::Tera;
 
 use crate::InvalidData;
 use crate::finding::Finding;
-use crate::load::files_in;
+use crate::load::input::{self, MAX_STATIC_BYTES, MAX_TEXT_BYTES};
+use crate::load::{Input, Root, visible};
 use crate::model::Site;
 
 macro_rules! builtin {
@@ -37,6 +37,25 @@ const STATIC: &[(&str, &str)] = &[(
     "style.css",
     include_str!("../../themes/default/static/style.css"),
 )];
+
+/// The files under `dir` (relative to the root) with their bytes, by path relative to
+/// `dir`; any that may not be read (see [`Root::list`]) make an [`InvalidData`] error.
+fn read_all(root: &Root, dir: &str, limit: u64) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut refused = Vec::new();
+    let mut files = Vec::new();
+    for (rel, path) in visible(root.list(dir, usize::MAX, &mut refused)?) {
+        match root.bytes_at(&format!("{dir}/{rel}"), &path, limit)? {
+            Input::Read(bytes) => files.push((rel, bytes)),
+            Input::Refused(refusal) => refused.push(refusal),
+            // Removed since it was listed: as if it had never been there.
+            Input::Absent => {}
+        }
+    }
+    if !refused.is_empty() {
+        return Err(InvalidData(refused).into());
+    }
+    Ok(files)
+}
 
 /// The built-in theme's files, as paths under `themes/default/`, for `cutover new`.
 pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
@@ -134,13 +153,19 @@ impl Theme {
                 )
             })
             .collect();
-        for (rel, path) in files_in(&dir.join("templates"), usize::MAX, None)? {
-            let body =
-                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            templates.insert(
-                rel.clone(),
-                (body, format!("themes/{name}/templates/{rel}")),
-            );
+        let root = Root::new(root)?;
+        let mut refused = Vec::new();
+        for (rel, bytes) in read_all(&root, &format!("themes/{name}/templates"), MAX_TEXT_BYTES)? {
+            let file = format!("themes/{name}/templates/{rel}");
+            match input::text(&file, bytes) {
+                Ok(body) => {
+                    templates.insert(rel, (body, file));
+                }
+                Err(not_text) => refused.push(not_text),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(InvalidData(refused).into());
         }
         let fingerprints = fingerprints(&templates);
         let mut tera = Tera::new();
@@ -168,12 +193,11 @@ impl Theme {
             .iter()
             .map(|(n, body)| (n.to_string(), body.as_bytes().to_vec()))
             .collect();
-        for (rel, path) in files_in(&dir.join("static"), usize::MAX, None)? {
-            statics.insert(
-                rel,
-                fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
-            );
-        }
+        statics.extend(read_all(
+            &root,
+            &format!("themes/{name}/static"),
+            MAX_STATIC_BYTES,
+        )?);
         Ok(Theme {
             tera,
             fingerprints,
@@ -203,12 +227,7 @@ impl Theme {
     /// alone. One copy of each file's bytes is shared by all its places.
     pub fn static_files(&self, root: &Path, audiences: &[String]) -> Result<Vec<super::File>> {
         let mut files: BTreeMap<String, Vec<u8>> = self.statics.iter().cloned().collect();
-        for (rel, path) in files_in(&root.join("static"), usize::MAX, None)? {
-            files.insert(
-                rel,
-                fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
-            );
-        }
+        files.extend(read_all(&Root::new(root)?, "static", MAX_STATIC_BYTES)?);
         let files: Vec<(String, std::sync::Arc<Vec<u8>>)> = files
             .into_iter()
             .map(|(rel, bytes)| (rel, std::sync::Arc::new(bytes)))

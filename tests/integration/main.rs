@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod incremental;
+mod inputs;
 mod invalid_data;
 mod privacy;
 mod scale;

@@ -66,14 +66,7 @@ impl Root {
     ) -> Result<Option<Option<Finding>>> {
         let Ok(meta) = fs::metadata(path) else {
             if fs::symlink_metadata(path).is_ok() {
-                return Ok(Some(Some(Finding::invalid(
-                    "broken symlink",
-                    file,
-                    None,
-                    format!(
-                        "{file} is a symlink to nothing: point it at a file in the site, or remove it"
-                    ),
-                ))));
+                return Ok(Some(Some(broken_symlink(file))));
             }
             return Ok(None);
         };
@@ -201,12 +194,7 @@ impl Root {
                         continue;
                     }
                     if fs::metadata(at).is_err() && fs::symlink_metadata(at).is_ok() {
-                        refused.push(Finding::invalid(
-                            "broken symlink",
-                            file.clone(),
-                            None,
-                            format!("{file} is a symlink to nothing: point it at a file in the site, or remove it"),
-                        ));
+                        refused.push(broken_symlink(&file));
                         continue;
                     }
                     return Err(err).with_context(|| format!("listing {}", base.display()));
@@ -270,6 +258,15 @@ fn relative_name(dir: &str, base: &Path, path: &Path) -> String {
         Ok(rel) => shown(&format!("{dir}/{}", rel.to_string_lossy())),
         Err(_) => shown(&path.to_string_lossy()),
     }
+}
+
+fn broken_symlink(file: &str) -> Finding {
+    Finding::invalid(
+        "broken symlink",
+        file,
+        None,
+        format!("{file} is a symlink to nothing: point it at a file in the site, or remove it"),
+    )
 }
 
 fn not_regular(file: &str, meta: &fs::Metadata) -> Finding {

@@ -271,11 +271,11 @@ pub struct Built {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     let (root, only) = (&options.root, options.audiences.as_deref());
-    write::check_target(root, &options.out)?;
+    let out = write::check_target(root, &options.out)?;
     let checked = buildable(check(root, options.today)?, only)?;
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
     // Each file goes into the new folder as it is made; a failure removes the folder.
-    let stage = write::Stage::new(&options.out)?;
+    let stage = write::Stage::new(&out)?;
     let site = stream::stream(&checked, &theme, root, only, Some(&stage))?;
     let (checklists, personal) = marked_audiences(&checked, &site.audiences);
     // A site for the public says nothing of units, not even digests.
@@ -290,13 +290,13 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         .filter_map(|f| f.digest.map(|d| (f.path.clone(), d)));
     let manifest = changes::manifest(digests, &units);
     // Compared before the swap, while the previous build is still there.
-    let previous = changes::read_manifest(&options.out);
+    let previous = changes::read_manifest(&out);
     let report = changes::compare(
         previous.as_ref(),
         &manifest,
         &units,
         |unit| match &checklists {
-            Some(audience) => changes::read_lines(&options.out, audience, unit),
+            Some(audience) => changes::read_lines(&out, audience, unit),
             None => Default::default(),
         },
     );

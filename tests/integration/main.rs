@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod incremental;
 mod invalid_data;
+mod output;
 mod privacy;
 mod scale;
 mod serve;

@@ -139,6 +139,7 @@ impl Stage {
             );
         }
         fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        remove_leftovers(&parent, &name);
         let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if fresh.exists() {
@@ -196,6 +197,73 @@ impl Drop for Stage {
     }
 }
 
+/// Removes what killed builds of the output `name` left in `parent`: their fresh folders
+/// and the old sites they moved aside (`.NAME.new-PID`, `.NAME.old-PID`), whole copies of
+/// the site, checklists included. Only those that are cutover's (marked, or empty) and
+/// whose process is gone: a build still running keeps its folders. A leftover that cannot
+/// be removed is no reason to fail this build.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|file| leftover_pid(file, name))
+        else {
+            continue;
+        };
+        // A process with this build's id is dead, whatever it left.
+        if pid != std::process::id() && process_runs(pid) {
+            continue;
+        }
+        if !entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            continue;
+        }
+        let dir = entry.path();
+        let marked = fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file());
+        if marked {
+            let _ = remove_tree(&dir);
+        } else {
+            // Fails unless it is empty, as an empty output moved aside is.
+            let _ = fs::remove_dir(&dir);
+        }
+    }
+}
+
+/// The process id in `file` if it names a folder a build of `name` makes beside it.
+fn leftover_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest
+        .strip_prefix(".new-")
+        .or_else(|| rest.strip_prefix(".old-"))?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether a process with id `pid` runs (or may: when it cannot tell, it says yes).
+#[cfg(unix)]
+fn process_runs(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 is not sent; `kill` only checks that the process exists.
+    let status = unsafe { libc::kill(pid, 0) };
+    // EPERM: it exists, as another user's.
+    status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_runs(_pid: u32) -> bool {
+    true
+}
+
 /// Removes a folder and everything in it, its subfolders in parallel. A link is removed,
 /// never what it leads to.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
@@ -246,6 +314,25 @@ mod tests {
         ];
         for (out, ok) in cases {
             assert_eq!(check_target(&root, &out).is_ok(), ok, "{}", out.display());
+        }
+    }
+
+    #[test]
+    fn names_of_leftovers() {
+        let cases = [
+            (".public.new-123", Some(123)),
+            (".public.old-7", Some(7)),
+            (".public.new-", None),
+            (".public.new-12x", None),
+            (".public.new-+12", None),
+            (".public.tmp-12", None),
+            (".publicity.new-12", None),
+            (".site.new-12", None),
+            ("public.new-12", None),
+            (".public.new-99999999999", None),
+        ];
+        for (file, pid) in cases {
+            assert_eq!(leftover_pid(file, "public"), pid, "{file}");
         }
     }
 

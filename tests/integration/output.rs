@@ -7,6 +7,9 @@ use std::path::Path;
 
 use crate::{build, site_copy, stderr};
 
+/// A process id that no process has (Linux's largest is 4,194,304).
+const GONE: u32 = 1_999_999_999;
+
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
@@ -89,4 +92,48 @@ fn an_out_through_dot_dot_into_the_inputs_is_refused() {
         stderr(&run)
     );
     assert!(!site.path().join("data/public").exists());
+}
+
+/// A build killed mid-way leaves its fresh folder (and maybe the old site it moved aside)
+/// beside the output, checklists and all. The next build removes them, and only them:
+/// not a running build's, not a folder without cutover's marker, not another output's.
+#[test]
+fn the_next_build_removes_what_a_killed_build_left() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let leftover = |name: &str, marked: bool, file: &str| {
+        let dir = site.path().join(name);
+        fs::create_dir_all(dir.join("coordinators/units/physics")).unwrap();
+        fs::write(dir.join(file), "71001,Ada Sample").unwrap();
+        if marked {
+            fs::write(dir.join(cutover::write::MARKER), "").unwrap();
+        }
+    };
+    let csv = "coordinators/units/physics/checklist.csv";
+    leftover(&format!(".public.new-{GONE}"), true, csv);
+    leftover(&format!(".public.old-{GONE}"), true, csv);
+    // An empty folder made into an output and moved aside carried no marker.
+    fs::create_dir_all(site.path().join(format!(".public.old-{}", GONE - 1))).unwrap();
+    // Kept: a build still running (this test's own process), a folder that is not
+    // cutover's, another output's, and a name that is not quite ours.
+    let running = format!(".public.new-{}", std::process::id());
+    leftover(&running, true, csv);
+    let unmarked = format!(".public.new-{}", GONE - 2);
+    leftover(&unmarked, false, "notes.txt");
+    let other = format!(".site.new-{GONE}");
+    leftover(&other, true, csv);
+    let odd = format!(".public.new-{GONE}x");
+    leftover(&odd, true, csv);
+
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let mut kept = vec![running, unmarked, other, odd];
+    kept.sort();
+    let hidden: Vec<String> = names_in(site.path())
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert_eq!(hidden, kept);
+    assert!(out.join(csv).is_file());
 }

@@ -26,6 +26,33 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
     Ok(resolved)
 }
 
+/// Refuses a `--changes` report that would overwrite the site's inputs, or land in the
+/// output `out` (which the next build replaces, and which may be published). Returns the
+/// file to write, its symbolic links resolved.
+pub fn check_report(root: &Path, out: &Path, file: &Path) -> Result<PathBuf> {
+    let resolved = outside_inputs(
+        root,
+        file,
+        "--changes",
+        "a file of its own, like changes.json",
+    )?;
+    if resolved.starts_with(resolve(out)?) {
+        bail!(
+            "--changes {} is inside --out {}, which the next build replaces: write it beside the output instead",
+            file.display(),
+            out.display()
+        );
+    }
+    if resolved.is_dir() {
+        bail!(
+            "--changes {} is a folder: name a file, like {}",
+            file.display(),
+            file.join("changes.json").display()
+        );
+    }
+    Ok(resolved)
+}
+
 /// `path`, given as `flag`, resolved; refused if it is the root, holds it, or is inside
 /// one of the root's inputs. `instead` says what to choose.
 fn outside_inputs(root: &Path, path: &Path, flag: &str, instead: &str) -> Result<PathBuf> {

@@ -5,10 +5,14 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{build, site_copy, stderr};
+use crate::{build, build_with, site_copy, stderr};
 
 /// A process id that no process has (Linux's largest is 4,194,304).
 const GONE: u32 = 1_999_999_999;
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
@@ -136,4 +140,46 @@ fn the_next_build_removes_what_a_killed_build_left() {
         .collect();
     assert_eq!(hidden, kept);
     assert!(out.join(csv).is_file());
+}
+
+/// `--changes` may not overwrite the site's inputs, directly or through a link, nor land
+/// in the output (which the next build replaces, and which may be published); the build
+/// stops before it writes anything.
+#[test]
+fn changes_is_guarded_like_out() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    let site_yaml = site.path().join("data/site.yaml");
+    let before = read(&site_yaml);
+    let refused = |file: &Path, says: &str| {
+        let run = build_with(site.path(), &out, &["--changes", file.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(2), "{}", file.display());
+        assert!(stderr(&run).contains(says), "{}", stderr(&run));
+        assert!(!out.exists(), "nothing is built");
+        assert_eq!(read(&site_yaml), before);
+    };
+    refused(&site_yaml, "--changes");
+    refused(&site_yaml, "inside the site's data/ folder");
+    refused(
+        &site.path().join("content/changes.json"),
+        "inside the site's content/ folder",
+    );
+    refused(
+        &site.path().join("static/changes.json"),
+        "inside the site's static/ folder",
+    );
+    refused(site.path(), "holds the site root");
+    refused(&out.join("changes.json"), "inside --out");
+    #[cfg(unix)]
+    {
+        let link = site.path().join("changes.json");
+        std::os::unix::fs::symlink(&site_yaml, &link).unwrap();
+        refused(&link, "inside the site's data/ folder");
+        fs::remove_file(&link).unwrap();
+    }
+    // Beside the root's inputs, as CI writes it, it is fine.
+    let report = site.path().join("changes.json");
+    let run = build_with(site.path(), &out, &["--changes", report.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(read(&report).contains("first_build"));
 }

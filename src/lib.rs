@@ -227,7 +227,13 @@ pub fn render_site_cached(
     let rendering =
         render::render(&plan, &theme, &checked, &mut caches.renders).map_err(InvalidData)?;
     let (mut files, fresh) = (rendering.files, rendering.fresh);
-    files.extend(theme.static_files(root, &plan.audiences)?);
+    let statics = theme.static_files(root, &plan.audiences)?;
+    let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let replacing = stream::statics_replacing(&statics, &made, root, &checked, &plan.audiences);
+    if !replacing.is_empty() {
+        return Err(InvalidData(replacing).into());
+    }
+    files.extend(statics);
     // A site with a broken link is not published: each is reported with the file to correct.
     let sources: std::collections::HashMap<String, String> = plan
         .files

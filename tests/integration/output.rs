@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{build, build_with, site_copy, stderr};
+use crate::{build, build_with, check_json, site_copy, stderr, tree};
 
 /// A process id that no process has (Linux's largest is 4,194,304).
 const GONE: u32 = 1_999_999_999;
@@ -182,4 +182,76 @@ fn changes_is_guarded_like_out() {
     let run = build_with(site.path(), &out, &["--changes", report.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(read(&report).contains("first_build"));
+}
+
+/// The generated files of the `small` site a static file may not take: the landing page,
+/// an audience's home, its calendar, a unit's checklist.
+#[test]
+fn a_static_file_may_not_replace_a_generated_one() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out).status.code(), Some(0));
+    let before = tree(&out);
+    let put = |rel: &str| {
+        let path = site.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "static").unwrap();
+    };
+    // Published at the top: collides with a page under it.
+    put("static/coordinators/units/physics/checklist.csv");
+    // Published in every audience's folder: collides with each audience's home.
+    put("static/index.html");
+    // A theme's static files are published the same way.
+    put("themes/default/static/timeline.ics");
+    put("static/staying/index.html");
+    // Not a collision: a file of its own.
+    put("static/help/notes.txt");
+
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = stderr(&run);
+    for expected in [
+        "error[invalid-data]: static/coordinators/units/physics/checklist.csv: `static/coordinators/units/physics/checklist.csv` would replace coordinators/units/physics/checklist.csv",
+        "error[invalid-data]: static/index.html: `static/index.html` would replace coordinators/index.html, index.html, moving/index.html, staying/index.html,",
+        "error[invalid-data]: themes/default/static/timeline.ics: `themes/default/static/timeline.ics` would replace coordinators/timeline.ics, moving/timeline.ics, staying/timeline.ics,",
+        "error[invalid-data]: static/staying/index.html: `static/staying/index.html` would replace staying/index.html,",
+    ] {
+        assert!(err.contains(expected), "{expected}\n\n{err}");
+    }
+    assert!(!err.contains("notes.txt"), "{err}");
+    assert!(tree(&out) == before, "the old site stays");
+
+    // `check` reports them as invalid data too.
+    let (run, report) = check_json(site.path());
+    assert_eq!(run.status.code(), Some(1));
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "invalid-data")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"static/index.html"), "{report:#}");
+    assert!(
+        files.contains(&"themes/default/static/timeline.ics"),
+        "{report:#}"
+    );
+
+    // So does the site `serve` renders in memory.
+    let today = chrono::NaiveDate::parse_from_str(crate::TODAY, "%Y-%m-%d").unwrap();
+    let err = cutover::render_site(site.path(), today, None).unwrap_err();
+    let cutover::InvalidData(problems) = err
+        .downcast_ref::<cutover::InvalidData>()
+        .expect("invalid data");
+    let mut files: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
+    files.sort();
+    assert_eq!(
+        files,
+        vec![
+            "static/coordinators/units/physics/checklist.csv",
+            "static/index.html",
+            "static/staying/index.html",
+            "themes/default/static/timeline.ics",
+        ]
+    );
 }

@@ -227,7 +227,13 @@ pub fn render_site_cached(
     let rendering =
         render::render(&plan, &theme, &checked, &mut caches.renders).map_err(InvalidData)?;
     let (mut files, fresh) = (rendering.files, rendering.fresh);
-    files.extend(theme.static_files(root, &plan.audiences)?);
+    let statics = theme.static_files(root, &plan.audiences)?;
+    let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let replacing = stream::statics_replacing(&statics, &made, root, &checked, &plan.audiences);
+    if !replacing.is_empty() {
+        return Err(InvalidData(replacing).into());
+    }
+    files.extend(statics);
     // A site with a broken link is not published: each is reported with the file to correct.
     let sources: std::collections::HashMap<String, String> = plan
         .files
@@ -271,11 +277,11 @@ pub struct Built {
 pub fn build(options: &BuildOptions) -> Result<Built> {
     let start = Instant::now();
     let (root, only) = (&options.root, options.audiences.as_deref());
-    write::check_target(root, &options.out)?;
+    let out = write::check_target(root, &options.out)?;
     let checked = buildable(check(root, options.today)?, only)?;
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
     // Each file goes into the new folder as it is made; a failure removes the folder.
-    let stage = write::Stage::new(&options.out)?;
+    let stage = write::Stage::new(&out)?;
     let site = stream::stream(&checked, &theme, root, only, Some(&stage))?;
     let (checklists, personal) = marked_audiences(&checked, &site.audiences);
     // A site for the public says nothing of units, not even digests.
@@ -290,13 +296,13 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         .filter_map(|f| f.digest.map(|d| (f.path.clone(), d)));
     let manifest = changes::manifest(digests, &units);
     // Compared before the swap, while the previous build is still there.
-    let previous = changes::read_manifest(&options.out);
+    let previous = changes::read_manifest(&out);
     let report = changes::compare(
         previous.as_ref(),
         &manifest,
         &units,
         |unit| match &checklists {
-            Some(audience) => changes::read_lines(&options.out, audience, unit),
+            Some(audience) => changes::read_lines(&out, audience, unit),
             None => Default::default(),
         },
     );

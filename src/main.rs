@@ -56,6 +56,10 @@ fn run(command: Command) -> anyhow::Result<u8> {
             audiences,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
+            // Refused before the build, which then writes nothing.
+            let changes = changes
+                .map(|file| cutover::write::check_report(&root, &out, &file))
+                .transpose()?;
             let built = cutover::build(&BuildOptions {
                 root,
                 out: out.clone(),

@@ -6,7 +6,7 @@
 //! `serve` keeps its site in memory instead ([`crate::render_site_cached`]); both make
 //! the same bytes (`tests/integration/scale.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
@@ -82,10 +82,22 @@ pub fn stream(
     results.par_extend(planner.pages(&summaries).par_iter().map(make));
 
     let audiences = planner.audiences();
-    for (path, bytes) in theme.static_files(root, &audiences)? {
-        // A theme's own HTML pages have their links checked too.
-        let source = path.ends_with(".html").then(|| path.clone());
-        results.push(keep(&path, &bytes, source, stage).map_err(Failure::Io));
+    let statics = theme.static_files(root, &audiences)?;
+    let replacing = {
+        let made: HashSet<&str> = results
+            .iter()
+            .filter_map(|made| made.as_ref().ok().map(|kept| kept.path.as_str()))
+            .collect();
+        statics_replacing(&statics, &made, root, checked, &audiences)
+    };
+    if replacing.is_empty() {
+        for (path, bytes) in statics {
+            // A theme's own HTML pages have their links checked too.
+            let source = path.ends_with(".html").then(|| path.clone());
+            results.push(keep(&path, &bytes, source, stage).map_err(Failure::Io));
+        }
+    } else {
+        results.extend(replacing.into_iter().map(|f| Err(Failure::Invalid(f))));
     }
 
     let mut files = Vec::new();
@@ -107,6 +119,78 @@ pub fn stream(
         return Err(InvalidData(broken).into());
     }
     Ok(Streamed { files, audiences })
+}
+
+/// The static files (as [`Theme::static_files`] publishes them) that would replace a file
+/// the build makes, one finding for each, naming every file of `made` it would replace.
+/// `build` and `serve` both merge static files with the files they make: neither may let
+/// one silently take a page's place.
+pub fn statics_replacing(
+    statics: &[render::File],
+    made: &HashSet<&str>,
+    root: &Path,
+    checked: &Checked,
+    audiences: &[String],
+) -> Vec<Finding> {
+    let theme = checked
+        .model
+        .site
+        .as_ref()
+        .map_or("default", |site| site.theme.as_str());
+    let mut replaced: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    // Two static files published at one place are two copies of that path.
+    let mut seen = HashSet::new();
+    for (path, _) in statics
+        .iter()
+        .filter(|(path, _)| made.contains(path.as_str()) && seen.insert(path.as_str()))
+    {
+        for source in static_sources(path, root, theme, audiences) {
+            replaced.entry(source).or_default().push(path);
+        }
+    }
+    replaced
+        .into_iter()
+        .map(|(source, mut paths)| {
+            paths.sort_unstable();
+            Finding::invalid(
+                "static file replaces a generated file",
+                source.clone(),
+                None,
+                format!(
+                    "`{source}` would replace {}, which the build makes: rename or move it (static files are published at the top of the output and again in every audience's folder)",
+                    paths.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The files, as the site root names them, that are published at `path`: each static
+/// file is published as itself at the top and under every audience's folder, and the
+/// root's `static/` replaces the theme's file by file.
+fn static_sources(path: &str, root: &Path, theme: &str, audiences: &[String]) -> Vec<String> {
+    let under_audience = audiences
+        .iter()
+        .filter_map(|audience| path.strip_prefix(audience.as_str())?.strip_prefix('/'));
+    let sources: Vec<String> = std::iter::once(path)
+        .chain(under_audience)
+        .filter_map(|rel| {
+            ["static".to_string(), format!("themes/{theme}/static")]
+                .into_iter()
+                .map(|folder| format!("{folder}/{rel}"))
+                .find(|source| root.join(source).is_file())
+                .or_else(|| {
+                    render::builtin_files()
+                        .any(|(builtin, _)| builtin == format!("static/{rel}"))
+                        .then(|| format!("(built-in theme) static/{rel}"))
+                })
+        })
+        .collect();
+    if sources.is_empty() {
+        // Not to be found where it was read from: named as published.
+        return vec![path.to_string()];
+    }
+    sources
 }
 
 /// Takes what is kept of a file, and writes it to `stage` if there is one.

@@ -2,45 +2,120 @@
 //! the output, which is then swapped in, so a failed build leaves the old site as it was.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 /// Refuses an output that a build would wrongly replace: the root itself (or a folder
-/// holding it), the root's inputs, or a folder of other things.
-pub fn check_target(root: &Path, out: &Path) -> Result<()> {
-    // A root that does not exist is for the loader to report.
-    let Ok(root) = fs::canonicalize(root) else {
-        return Ok(());
-    };
-    let resolved = match fs::canonicalize(out) {
-        Ok(p) => p,
-        Err(_) => {
-            std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?
-        }
-    };
-    if root.starts_with(&resolved) {
-        bail!(
-            "--out {} holds the site root, and a build replaces its output entirely: choose a folder of its own, like {}",
-            out.display(),
-            root.join("public").display()
-        );
-    }
-    for input in ["data", "content", "themes", "static"] {
-        if resolved.starts_with(root.join(input)) {
-            bail!(
-                "--out {} is inside the site's {input}/ folder: choose a folder of its own, like public/",
-                out.display()
-            );
-        }
-    }
+/// holding it), the root's inputs, or a folder of other things. Returns the folder the
+/// build replaces: `out` with its symbolic links resolved, so that a link to an earlier
+/// output is followed, not moved aside.
+pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
+    let resolved = outside_inputs(
+        root,
+        out,
+        "--out",
+        "a folder of its own, like public/ (a build replaces its output entirely)",
+    )?;
     if resolved.is_dir() && !resolved.join(MARKER).is_file() && !is_empty(&resolved)? {
         bail!(
             "--out {} holds files that cutover did not build (it has no {MARKER}), and a build replaces the folder entirely: choose a new or empty folder",
             out.display()
         );
     }
-    Ok(())
+    Ok(resolved)
+}
+
+/// Refuses a `--changes` report that would overwrite the site's inputs, or land in the
+/// output `out` (which the next build replaces, and which may be published). Returns the
+/// file to write, its symbolic links resolved.
+pub fn check_report(root: &Path, out: &Path, file: &Path) -> Result<PathBuf> {
+    let resolved = outside_inputs(
+        root,
+        file,
+        "--changes",
+        "a file of its own, like changes.json",
+    )?;
+    if resolved.starts_with(resolve(out)?) {
+        bail!(
+            "--changes {} is inside --out {}, which the next build replaces: write it beside the output instead",
+            file.display(),
+            out.display()
+        );
+    }
+    if resolved.is_dir() {
+        bail!(
+            "--changes {} is a folder: name a file, like {}",
+            file.display(),
+            file.join("changes.json").display()
+        );
+    }
+    Ok(resolved)
+}
+
+/// `path`, given as `flag`, resolved; refused if it is the root, holds it, or is inside
+/// one of the root's inputs. `instead` says what to choose.
+fn outside_inputs(root: &Path, path: &Path, flag: &str, instead: &str) -> Result<PathBuf> {
+    let resolved = resolve(path)?;
+    // A root that does not exist is for the loader to report.
+    let Ok(root) = fs::canonicalize(root) else {
+        return Ok(resolved);
+    };
+    if root.starts_with(&resolved) {
+        bail!(
+            "{flag} {} holds the site root: choose {instead}",
+            path.display(),
+        );
+    }
+    for input in ["data", "content", "themes", "static"] {
+        if resolved.starts_with(root.join(input)) {
+            bail!(
+                "{flag} {} is inside the site's {input}/ folder: choose {instead}",
+                path.display()
+            );
+        }
+    }
+    Ok(resolved)
+}
+
+/// `path` as the file system reaches it: absolute, with its symbolic links and `..`
+/// resolved, also where it does not exist yet (its missing part is taken as written).
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let parts: Vec<Component> = absolute.components().collect();
+    // The longest part of the path that exists, resolved, then the rest.
+    for existing in (1..=parts.len()).rev() {
+        let head: PathBuf = parts[..existing].iter().collect();
+        let mut resolved = match fs::canonicalize(&head) {
+            Ok(resolved) => resolved,
+            Err(e) => match fs::symlink_metadata(&head) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    let target = fs::read_link(&head).unwrap_or_default();
+                    bail!(
+                        "{} is a symbolic link to {}, which does not exist: create it, or name another path",
+                        head.display(),
+                        target.display()
+                    );
+                }
+                Ok(_) => {
+                    return Err(e).with_context(|| format!("resolving {}", head.display()));
+                }
+                Err(_) => continue,
+            },
+        };
+        for part in &parts[existing..] {
+            match part {
+                Component::ParentDir => {
+                    resolved.pop();
+                }
+                Component::Normal(name) => resolved.push(name),
+                _ => {}
+            }
+        }
+        return Ok(resolved);
+    }
+    Ok(absolute)
 }
 
 /// Whether the folder `dir` holds nothing.
@@ -72,10 +147,9 @@ pub struct Stage {
 
 impl Stage {
     pub fn new(out: &Path) -> Result<Stage> {
-        // `./site/./` or `.` name no folder until resolved.
-        let out =
-            std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
-        let out = out.components().collect::<PathBuf>();
+        // `./site/./` or `.` name no folder until resolved; a link to an earlier output
+        // is followed, so that the folder it leads to is replaced and the link kept.
+        let out = resolve(out)?;
         let name = out
             .file_name()
             .with_context(|| format!("the output {} has no folder name", out.display()))?
@@ -92,6 +166,7 @@ impl Stage {
             );
         }
         fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        remove_leftovers(&parent, &name);
         let fresh = parent.join(format!(".{name}.new-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if fresh.exists() {
@@ -149,9 +224,80 @@ impl Drop for Stage {
     }
 }
 
-/// Removes a folder and everything in it, its subfolders in parallel.
+/// Removes what killed builds of the output `name` left in `parent`: their fresh folders
+/// and the old sites they moved aside (`.NAME.new-PID`, `.NAME.old-PID`), whole copies of
+/// the site, checklists included. Only those that are cutover's (marked, or empty) and
+/// whose process is gone: a build still running keeps its folders. A leftover that cannot
+/// be removed is no reason to fail this build.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|file| leftover_pid(file, name))
+        else {
+            continue;
+        };
+        // A process with this build's id is dead, whatever it left.
+        if pid != std::process::id() && process_runs(pid) {
+            continue;
+        }
+        if !entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            continue;
+        }
+        let dir = entry.path();
+        let marked = fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file());
+        if marked {
+            let _ = remove_tree(&dir);
+        } else {
+            // Fails unless it is empty, as an empty output moved aside is.
+            let _ = fs::remove_dir(&dir);
+        }
+    }
+}
+
+/// The process id in `file` if it names a folder a build of `name` makes beside it.
+fn leftover_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let pid = rest
+        .strip_prefix(".new-")
+        .or_else(|| rest.strip_prefix(".old-"))?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether a process with id `pid` runs (or may: when it cannot tell, it says yes).
+#[cfg(unix)]
+fn process_runs(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 is not sent; `kill` only checks that the process exists.
+    let status = unsafe { libc::kill(pid, 0) };
+    // EPERM: it exists, as another user's.
+    status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_runs(_pid: u32) -> bool {
+    true
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel. A link is removed,
+/// never what it leads to.
 fn remove_tree(dir: &Path) -> std::io::Result<()> {
     use rayon::prelude::*;
+    if fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return fs::remove_file(dir);
+    }
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.par_iter().try_for_each(|entry| {
         if entry.file_type()?.is_dir() {
@@ -195,6 +341,46 @@ mod tests {
         ];
         for (out, ok) in cases {
             assert_eq!(check_target(&root, &out).is_ok(), ok, "{}", out.display());
+        }
+    }
+
+    #[test]
+    fn names_of_leftovers() {
+        let cases = [
+            (".public.new-123", Some(123)),
+            (".public.old-7", Some(7)),
+            (".public.new-", None),
+            (".public.new-12x", None),
+            (".public.new-+12", None),
+            (".public.tmp-12", None),
+            (".publicity.new-12", None),
+            (".site.new-12", None),
+            ("public.new-12", None),
+            (".public.new-99999999999", None),
+        ];
+        for (file, pid) in cases {
+            assert_eq!(leftover_pid(file, "public"), pid, "{file}");
+        }
+    }
+
+    #[test]
+    fn resolves_what_does_not_exist_yet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = fs::canonicalize(tmp.path()).unwrap();
+        fs::create_dir_all(real.join("data")).unwrap();
+        assert_eq!(
+            resolve(&tmp.path().join("new/../data/./out")).unwrap(),
+            real.join("data/out")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(real.join("data"), real.join("link")).unwrap();
+            assert_eq!(
+                resolve(&tmp.path().join("link/out/x")).unwrap(),
+                real.join("data/out/x")
+            );
+            std::os::unix::fs::symlink(real.join("gone"), real.join("dangling")).unwrap();
+            assert!(resolve(&tmp.path().join("dangling/x")).is_err());
         }
     }
 

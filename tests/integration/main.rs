@@ -5,6 +5,7 @@ mod check;
 mod incremental;
 mod inputs;
 mod invalid_data;
+mod output;
 mod privacy;
 mod scale;
 mod serve;

@@ -274,16 +274,15 @@ fn leftover_pid(file: &str, name: &str) -> Option<u32> {
 /// Whether a process with id `pid` runs (or may: when it cannot tell, it says yes).
 #[cfg(unix)]
 fn process_runs(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
         return true;
     };
-    if pid <= 0 {
-        return true;
-    }
-    // SAFETY: signal 0 is not sent; `kill` only checks that the process exists.
-    let status = unsafe { libc::kill(pid, 0) };
-    // EPERM: it exists, as another user's.
-    status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    // Signal 0 is not sent: only whether the process exists is checked. EPERM: it exists,
+    // as another user's.
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
 }
 
 #[cfg(not(unix))]

@@ -5,32 +5,95 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State as Extract;
+use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::State;
+use super::hosts::Hosts;
 use crate::markup::escape;
 
 /// Where open pages listen for rebuilds.
 pub const EVENTS: &str = "/__cutover/events";
 
-pub fn router(state: Arc<State>) -> Router {
+/// Event streams open at once: one per open page, each holding its connection for as long
+/// as the page is open, so they must leave room among [`super::listen::CONNECTIONS`]. A
+/// page beyond them is served but does not reload itself.
+pub const EVENT_STREAMS: usize = 50;
+
+/// What a path must have encoded to be a `Location`: `/` stays, between segments.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+pub fn router(state: Arc<State>, hosts: Arc<Hosts>) -> Router {
     Router::new()
         .route(EVENTS, get(events))
         .fallback(get(file))
         .with_state(state)
+        .layer(middleware::from_fn_with_state(hosts, own_names_only))
+}
+
+/// Refuses a request that calls the server by a name not its own (see [`Hosts`]). One
+/// without a `Host` is answered: every browser sends one, and only a browser can be led
+/// by a web page.
+async fn own_names_only(
+    Extract(hosts): Extract<Arc<Hosts>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let target = request.uri().authority().map(|a| a.as_str());
+    let headers = request.headers().get_all(header::HOST).iter();
+    let mut named = target
+        .into_iter()
+        .chain(headers.map(|h| h.to_str().unwrap_or("")));
+    if let Some(wrong) = named.find(|host| !hosts.allows(host)) {
+        let mut response = (StatusCode::MISDIRECTED_REQUEST, hosts.refusal(wrong)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
+    next.run(request).await
 }
 
 /// One `reload` event per build.
-async fn events(Extract(state): Extract<Arc<State>>) -> impl IntoResponse {
-    let builds = BroadcastStream::new(state.builds.subscribe())
-        .map(|_| Ok::<_, Infallible>(Event::default().event("reload").data("build")));
-    Sse::new(builds).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+async fn events(Extract(state): Extract<Arc<State>>) -> Response {
+    let Ok(stream) = state.streams.clone().try_acquire_owned() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many pages are open to reload them all: close some and reload the others.\n",
+        )
+            .into_response();
+    };
+    let builds = BroadcastStream::new(state.builds.subscribe()).map(move |_| {
+        // Held while the stream is open.
+        let _ = &stream;
+        Ok::<_, Infallible>(Event::default().event("reload").data("build"))
+    });
+    Sse::new(builds)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
 }
 
 /// The page or file at `uri`, from the last good build.
@@ -55,8 +118,10 @@ async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
     }
     // A folder asked for without its slash: relative links need the slash.
     if files.contains_key(&format!("{path}/index.html")) {
-        // The path as it came, still encoded: a header holds only plain characters.
-        return Redirect::permanent(&format!("{}/", uri.path())).into_response();
+        // One slash before the path, however many came: to a browser, `//name/` is the
+        // host `name`. Encoded, since a header holds only plain characters.
+        let location = format!("/{}/", utf8_percent_encode(path, PATH));
+        return Redirect::permanent(&location).into_response();
     }
     let body = match (&error, files.is_empty()) {
         (Some(_), true) => "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site does not build yet</h1><p>Correct the error and save: this page reloads.</p></main></body></html>".to_string(),

@@ -2,18 +2,20 @@
 //! on change, reloading open pages. A broken edit keeps the last good site served, with
 //! the error shown over every page, until the next good save.
 
+mod hosts;
 mod http;
+mod listen;
 mod watch;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Semaphore, broadcast, mpsc};
 
 use crate::InvalidData;
 use crate::report;
@@ -42,6 +44,10 @@ pub(crate) struct State {
     caches: Arc<std::sync::Mutex<crate::Caches>>,
     /// One message per build, good or bad: open pages reload on it.
     builds: broadcast::Sender<u64>,
+    /// One for each event stream open, up to [`http::EVENT_STREAMS`].
+    streams: Arc<Semaphore>,
+    /// The audiences with personal data last warned of as open to the network.
+    exposed: Mutex<Vec<String>>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -66,6 +72,8 @@ async fn run(mut options: ServeOptions) -> Result<()> {
         current: RwLock::new(Current::default()),
         caches: Arc::default(),
         builds,
+        streams: Arc::new(Semaphore::new(http::EVENT_STREAMS)),
+        exposed: Mutex::default(),
     });
     rebuild(&state, &options, 0).await;
 
@@ -92,9 +100,9 @@ async fn run(mut options: ServeOptions) -> Result<()> {
         options.root.display()
     );
 
-    let app = http::router(state);
+    let app = http::router(state, Arc::new(hosts::Hosts::new(local)));
     tokio::select! {
-        served = axum::serve(listener, app) => served.context("serving")?,
+        () = listen::serve(listener, app) => {}
         _ = tokio::signal::ctrl_c() => eprintln!("stopped"),
     }
     Ok(())
@@ -173,6 +181,7 @@ async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
                     site.files.len(),
                     start.elapsed().as_millis()
                 );
+                warn_if_exposed(state, options.bind, &site);
                 current.files = Arc::new(site.files.into_iter().collect());
                 current.error = None;
             }
@@ -188,6 +197,44 @@ async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
     let _ = state.builds.send(count);
 }
 
+/// Warns, when the server is open to other machines, of the audiences with personal data
+/// it serves: once, and again whenever they change.
+fn warn_if_exposed(state: &State, bind: IpAddr, site: &crate::Rendered) {
+    let personal: Vec<String> = site
+        .checked
+        .model
+        .site
+        .iter()
+        .flat_map(|s| &s.audiences)
+        .filter(|a| a.personal_data)
+        .map(|a| a.id.clone())
+        .collect();
+    let mut exposed = state
+        .exposed
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if *exposed != personal {
+        if let Some(warning) = exposure_warning(bind, &personal) {
+            eprintln!("{warning}");
+        }
+        *exposed = personal;
+    }
+}
+
+/// The warning for audiences with personal data (`personal`) served on `bind`: none on a
+/// loopback address, which only this machine can reach.
+fn exposure_warning(bind: IpAddr, personal: &[String]) -> Option<String> {
+    if bind.is_loopback() || personal.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "warning: serving on {bind}, which other machines can reach: anyone on the network \
+         can read the names, emails and extensions of the audiences with personal data ({}). \
+         Pass --bind 127.0.0.1 to serve this machine only",
+        personal.join(", ")
+    ))
+}
+
 /// An error as the command line prints it: every problem with its file and line.
 fn describe(err: &anyhow::Error) -> String {
     if let Some(InvalidData(problems)) = err.downcast_ref::<InvalidData>() {
@@ -200,4 +247,31 @@ fn describe(err: &anyhow::Error) -> String {
         message.push_str(&format!("\n  Caused by: {cause}"));
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personal_data_open_to_the_network_is_warned_of() {
+        let coordinators = ["coordinators".to_string(), "managers".to_string()];
+        for here in ["127.0.0.1", "127.0.0.2", "::1"] {
+            assert_eq!(exposure_warning(here.parse().unwrap(), &coordinators), None);
+        }
+        for open in ["0.0.0.0", "::", "192.168.1.20"] {
+            let warning =
+                exposure_warning(open.parse().unwrap(), &coordinators).expect("a warning");
+            assert!(
+                warning.contains("personal data (coordinators, managers)"),
+                "{warning}"
+            );
+            assert!(
+                warning.contains(&format!("serving on {open},")),
+                "{warning}"
+            );
+            assert!(warning.contains("--bind 127.0.0.1"), "{warning}");
+        }
+        assert_eq!(exposure_warning("0.0.0.0".parse().unwrap(), &[]), None);
+    }
 }

@@ -16,6 +16,9 @@
 //! `contact`) go anywhere in text. Neither is touched inside code spans or code blocks.
 //!
 //! Mistakes are [`SyntaxError`]s with the 1-based line within the body.
+//!
+//! The HTML that authors write in markdown is sanitised, unless site.yaml trusts them
+//! (`raw_html: true`).
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -523,10 +526,19 @@ pub fn heading_ids(text: &str) -> Vec<String> {
 
 /// Renders markdown to HTML: tables, heading anchors, insertions and internal links through
 /// `resolver`. The page's title is its only `h1`, so a body that uses `#` headings has all
-/// its headings moved one level down.
-pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<SyntaxError>> {
+/// its headings moved one level down. With `sanitise`, the author's raw HTML and links keep
+/// only safe markup (see [`SANITISER`]); the insertions, from the theme's templates, are
+/// kept as they are.
+pub fn to_html(
+    text: &str,
+    resolver: &mut impl Resolver,
+    sanitise: bool,
+) -> Result<String, Vec<SyntaxError>> {
     let lines = LineIndex::new(text);
     let events = parse(text);
+    let mut inserted = Inserted {
+        held: (sanitise && needs_sanitising(&events)).then(Vec::new),
+    };
 
     let shift = events.iter().any(|(e, _)| {
         matches!(
@@ -564,7 +576,7 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
                 match Insertion::parse(name.trim()) {
                     Ok(ins) if ins.is_block() => {
                         match resolver.insert(ins) {
-                            Ok(html) => out.push(Event::Html(CowStr::from(html))),
+                            Ok(html) => out.push(inserted.event(html)),
                             Err(message) => errors.push(SyntaxError { line, message }),
                         }
                         i += 3;
@@ -591,7 +603,7 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
                             ),
                         }),
                         Piece::Insert(ins, _) => match resolver.insert(ins) {
-                            Ok(html) => out.push(Event::Html(CowStr::from(html))),
+                            Ok(html) => out.push(inserted.event(html)),
                             Err(message) => errors.push(SyntaxError { line, message }),
                         },
                         Piece::Mistake(message) => errors.push(SyntaxError { line, message }),
@@ -645,7 +657,113 @@ pub fn to_html(text: &str, resolver: &mut impl Resolver) -> Result<String, Vec<S
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Ok(html)
+    Ok(match inserted.held {
+        Some(held) => restore(&SANITISER.clean(&html).to_string(), &held),
+        None => html,
+    })
+}
+
+/// Whether the markdown holds anything the sanitiser would change: raw HTML, a link or
+/// image to a URL that is not plainly safe, or a heading's own attributes
+/// (`{onclick=...}`). pulldown-cmark escapes everything else, but writes any link's URL
+/// as given (`[x](javascript:...)` included), so a page with none of these is published
+/// as rendered, without the sanitiser's cost.
+fn needs_sanitising(events: &[(Event, usize)]) -> bool {
+    events.iter().any(|(event, _)| match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !plainly_safe(dest_url)
+        }
+        Event::Start(Tag::Heading { attrs, .. }) => !attrs.is_empty(),
+        _ => false,
+    })
+}
+
+/// A URL with no scheme (relative, `#fragment`, `?query`), or with one of a few that only
+/// go somewhere. A browser takes a scheme from what comes before the first `:`, once it has
+/// dropped spaces and control characters, and a scheme never holds a `/`, `?` or `#`: a URL
+/// with one of those before any `:` has none. Any other URL is left to the sanitiser, which
+/// parses it as a browser does.
+fn plainly_safe(url: &str) -> bool {
+    match url.find([':', '/', '?', '#']) {
+        Some(at) if url[at..].starts_with(':') => {
+            matches!(&url[..at], "https" | "http" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+/// The sanitiser for authors' HTML: ammonia's allowlist (no `script`, `style`, `iframe`,
+/// `object`, `embed`, `form`, no `on*` handlers; URLs only with schemes like `https`,
+/// `mailto` and `tel`, never `javascript`, `vbscript` or `data`), plus what markdown
+/// itself writes: heading and footnote `id`s, `class`es (code blocks' languages,
+/// footnotes) and a table column's `style="text-align: ..."` (no other style). Links get
+/// no `rel` added, so a page with a little safe raw HTML reads as it did.
+static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class", "style"])
+        .filter_style_properties(["text-align"].into())
+        .link_rel(None)
+        .attribute_filter(|_, attribute, value| match attribute {
+            // Rather than left empty by the filter of style properties.
+            "style" if !value.contains("text-align") => None,
+            // A marker in an attribute would put an insertion's HTML inside it.
+            _ if value.contains([MARK, END]) => Some(value.replace([MARK, END], "").into()),
+            _ => Some(value.into()),
+        });
+    builder
+});
+
+/// An insertion's place while its page is sanitised: `MARK`, its index, `END`. They are
+/// characters of the private use area, which the sanitiser keeps as text.
+const MARK: char = '\u{E000}';
+const END: char = '\u{E001}';
+
+/// The insertions' HTML, held aside while the page is sanitised (`None`: it is not).
+struct Inserted {
+    held: Option<Vec<String>>,
+}
+
+impl Inserted {
+    /// The event that stands for an insertion's HTML.
+    fn event(&mut self, html: String) -> Event<'static> {
+        match &mut self.held {
+            Some(held) => {
+                held.push(html);
+                Event::Html(CowStr::from(format!("{MARK}{}{END}", held.len() - 1)))
+            }
+            None => Event::Html(CowStr::from(html)),
+        }
+    }
+}
+
+/// The sanitised page with each marker replaced by its insertion's HTML. An author who
+/// writes a marker's characters themselves can do no more than repeat an insertion of the
+/// page where text goes (markers are taken out of attributes).
+fn restore(clean: &str, held: &[String]) -> String {
+    let mut out = String::with_capacity(clean.len() + held.iter().map(String::len).sum::<usize>());
+    let mut rest = clean;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + MARK.len_utf8()..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let html = rest[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| held.get(i));
+        match html {
+            Some(html) if rest[digits..].starts_with(END) => {
+                out.push_str(html);
+                rest = &rest[digits + END.len_utf8()..];
+            }
+            _ => out.push(MARK),
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -661,6 +779,10 @@ mod tests {
                 Insertion::Count(Count::Moving) => "42".into(),
                 Insertion::Deadline => "14 April 2022".into(),
                 Insertion::Contact => return Err("no contact".into()),
+                // A theme's own markup, which the sanitiser would not let through.
+                Insertion::CannotMove => {
+                    "<ul style=\"columns: 2\" onclick=\"go()\"><li>Law</li></ul>".into()
+                }
                 other => format!("[{other:?}]"),
             })
         }
@@ -674,7 +796,7 @@ mod tests {
     }
 
     fn render(text: &str) -> Result<String, Vec<SyntaxError>> {
-        to_html(text, &mut Fake)
+        to_html(text, &mut Fake, true)
     }
 
     #[test]
@@ -860,6 +982,271 @@ mod tests {
         assert!(
             messages[0].contains("line of its own") && messages[1].contains("unknown insertion")
         );
+    }
+
+    #[test]
+    fn unsafe_html_and_links_are_removed() {
+        // (markdown, what must go, what must stay)
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "<script>alert(1)</script>\n\nText\n",
+                &["<script", "alert"],
+                &["<p>Text</p>"],
+            ),
+            (
+                "a <script>alert(1)</script> b\n",
+                &["<script", "alert"],
+                &["a  b"],
+            ),
+            (
+                "<style>p { display: none }</style>\n",
+                &["<style", "display"],
+                &[],
+            ),
+            (
+                "<iframe src=\"https://x.example/\"></iframe>\n",
+                &["iframe"],
+                &[],
+            ),
+            (
+                "<object data=\"x\"></object><embed src=\"x\">\n",
+                &["<object", "<embed"],
+                &[],
+            ),
+            (
+                "<form action=\"/x\"><input name=\"q\"><button>Go</button></form>\n",
+                &["<form", "<input", "<button"],
+                &["Go"],
+            ),
+            (
+                "<p onmouseover=\"alert(1)\">Hi</p>\n",
+                &["onmouseover"],
+                &["<p>Hi</p>"],
+            ),
+            (
+                "Hi <b onclick=\"alert(1)\">there</b>\n",
+                &["onclick"],
+                &["<b>there</b>"],
+            ),
+            (
+                "<p style=\"position: fixed\">Hi</p>\n",
+                &["style", "fixed"],
+                &["<p>Hi</p>"],
+            ),
+            (
+                "<a href=\"javascript:alert(1)\">x</a>\n",
+                &["href", "javascript"],
+                &["<a>x</a>"],
+            ),
+            (
+                "<a href=\" JaVaScRiPt:alert(1)\">x</a>\n",
+                &["href", "alert"],
+                &["<a>x</a>"],
+            ),
+            (
+                "<a href=\"java&#9;script:alert(1)\">x</a>\n",
+                &["href", "alert"],
+                &["<a>x</a>"],
+            ),
+            (
+                "<a href=\"vbscript:msgbox(1)\">x</a>\n",
+                &["href", "vbscript"],
+                &["<a>x</a>"],
+            ),
+            (
+                "<a href=\"data:text/html,x\">x</a>\n",
+                &["href", "data:"],
+                &["<a>x</a>"],
+            ),
+            // Markdown alone, no raw HTML: pulldown-cmark writes these URLs as given.
+            (
+                "[x](javascript:alert(1))\n",
+                &["href", "javascript"],
+                &["<a>x</a>"],
+            ),
+            (
+                "[x](JAVASCRIPT:alert(1))\n",
+                &["href", "alert"],
+                &["<a>x</a>"],
+            ),
+            // Written `java%09script:`, which no browser reads as a scheme.
+            (
+                "[x](java&#9;script:alert(1))\n",
+                &["javascript", "java\tscript"],
+                &["<a href"],
+            ),
+            (
+                "[x](vbscript:msgbox(1))\n",
+                &["href", "vbscript"],
+                &["<a>x</a>"],
+            ),
+            (
+                "<javascript:alert(1)>\n",
+                &["href"],
+                &[">javascript:alert(1)</a>"],
+            ),
+            (
+                "![x](data:image/svg+xml;base64,PHN2Zz4=)\n",
+                &["src", "data:"],
+                &["<img alt=\"x\">"],
+            ),
+            (
+                "[x]: javascript:alert(1)\n\nSee [x].\n",
+                &["href", "javascript"],
+                &["<a>x</a>"],
+            ),
+            (
+                "## Hi {onclick=alert(1)}\n",
+                &["onclick", "alert"],
+                &["<h2 id=\"hi\">Hi</h2>"],
+            ),
+        ];
+        for (markdown, gone, kept) in cases {
+            let html = render(markdown).unwrap();
+            for part in *gone {
+                assert!(!html.contains(part), "{markdown:?}: {part:?} in {html:?}");
+            }
+            for part in *kept {
+                assert!(html.contains(part), "{markdown:?}: no {part:?} in {html:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn safe_html_and_links_stay() {
+        for (markdown, kept) in [
+            (
+                "<details><summary>More</summary>\n\nText\n\n</details>\n",
+                "<details><summary>More</summary>\n<p>Text</p>\n</details>",
+            ),
+            (
+                "<abbr title=\"Telephony over Teams\">ToT</abbr>\n",
+                "<abbr title=\"Telephony over Teams\">ToT</abbr>",
+            ),
+            (
+                "<dl><dt>Term</dt><dd>Meaning</dd></dl>\n",
+                "<dl><dt>Term</dt><dd>Meaning</dd></dl>",
+            ),
+            (
+                "<table><caption>C</caption><tr><th scope=\"row\">a</th><td colspan=\"2\">b</td></tr></table>\n",
+                "<table><caption>C</caption><tbody><tr><th scope=\"row\">a</th><td colspan=\"2\">b</td></tr></tbody></table>",
+            ),
+            (
+                "<span class=\"note\" id=\"n1\" lang=\"fr\">oui</span>\n",
+                "<span class=\"note\" id=\"n1\" lang=\"fr\">oui</span>",
+            ),
+            (
+                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" alt=\"b\">\n",
+                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" alt=\"b\">",
+            ),
+            (
+                "<a href=\"mailto:a@example.org\">m</a> <a href=\"tel:+441865000000\">t</a>\n",
+                "<a href=\"mailto:a@example.org\">m</a> <a href=\"tel:+441865000000\">t</a>",
+            ),
+            (
+                "<a href=\"../a/index.html\">r</a> <a href=\"#top\">f</a> [k](@/known.md)\n",
+                "<a href=\"../a/index.html\">r</a> <a href=\"#top\">f</a> <a href=\"../known/index.html\">k</a>",
+            ),
+            (
+                "<br>\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+                "<th style=\"text-align:left\">a</th><th style=\"text-align:right\">b</th>",
+            ),
+            (
+                "<br>\n\n## Hi {#top .big}\n",
+                "<h2 id=\"top\" class=\"big\">Hi</h2>",
+            ),
+            (
+                "<br>\n\nA note[^1].\n\n[^1]: Here.\n",
+                "<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>",
+            ),
+            (
+                "<br>\n\n```rust\nlet a = 1;\n```\n",
+                "<pre><code class=\"language-rust\">let a = 1;\n</code></pre>",
+            ),
+        ] {
+            let html = render(markdown).unwrap();
+            assert!(html.contains(kept), "{markdown:?}: no {kept:?} in {html:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_without_raw_html_is_published_as_rendered() {
+        let text = "## Hi \"there\"\n\nA [link](https://example.org/?a=1&b=2), [mail](mailto:a@b.example), [page](@/known.md), <https://example.org/>, <a@b.example>, ![i](../i.png) and {{ count moving }}.\n\n---\n\n| a |\n|:-:|\n| 1 |\n\n{{ cannot-move }}\n";
+        let html = render(text).unwrap();
+        assert_eq!(to_html(text, &mut Fake, false).unwrap(), html);
+        // As pulldown-cmark writes them; the sanitiser's parser would write `<hr>`.
+        assert!(
+            html.contains("<hr />") && html.contains("alt=\"i\" />"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn insertions_are_kept_as_the_theme_wrote_them() {
+        let html =
+            render("<b onclick=\"x()\">Moving</b>: {{ count moving }}.\n\n{{ cannot-move }}\n")
+                .unwrap();
+        assert_eq!(
+            html,
+            "<p><b>Moving</b>: 42.</p>\n<ul style=\"columns: 2\" onclick=\"go()\"><li>Law</li></ul>"
+        );
+        // An insertion the author's HTML swallows is gone with it, and the others keep
+        // their places.
+        let html = render("a <script>{{ count moving }}</script> b {{ deadline }}\n").unwrap();
+        assert_eq!(html, "<p>a  b 14 April 2022</p>\n");
+    }
+
+    #[test]
+    fn an_author_cannot_put_an_insertion_inside_an_attribute() {
+        let html = render("<a title=\"\u{E000}0\u{E001}\" href=\"#x\">a</a> {{ count moving }}\n")
+            .unwrap();
+        assert_eq!(html, "<p><a title=\"0\" href=\"#x\">a</a> 42</p>\n");
+        // In text, a marker written out repeats an insertion at most.
+        let html =
+            render("<b>\u{E000}0\u{E001}</b> {{ count moving }} \u{E000}7\u{E001} \u{E000}x\n")
+                .unwrap();
+        assert_eq!(html, "<p><b>42</b> 42 \u{E000}7\u{E001} \u{E000}x</p>\n");
+    }
+
+    #[test]
+    fn trusted_authors_html_is_published_as_written() {
+        let text =
+            "<script>alert(1)</script>\n\n[x](javascript:alert(2)) <p onclick=\"x()\">a</p>\n";
+        let html = to_html(text, &mut Fake, false).unwrap();
+        for part in [
+            "<script>alert(1)</script>",
+            "href=\"javascript:alert(2)\"",
+            "onclick=\"x()\"",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+    }
+
+    #[test]
+    fn plainly_safe_urls() {
+        for (url, plain) in [
+            ("https://example.org/", true),
+            ("http://example.org/", true),
+            ("mailto:a@example.org", true),
+            ("tel:+44", true),
+            ("../a/index.html", true),
+            ("#top", true),
+            ("?q=a:b", true),
+            ("/a:b", true),
+            ("a/b:c", true),
+            ("", true),
+            ("javascript:alert(1)", false),
+            ("JavaScript:alert(1)", false),
+            (" javascript:alert(1)", false),
+            ("\u{1}javascript:alert(1)", false),
+            ("java\tscript:alert(1)", false),
+            ("vbscript:x", false),
+            ("data:text/html,x", false),
+            ("HTTPS://example.org/", false),
+            ("ftp://example.org/", false),
+        ] {
+            assert_eq!(plainly_safe(url), plain, "{url:?}");
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Site {
     pub theme: String,
     pub holidays: Vec<NaiveDate>,
     pub audiences: Vec<Audience>,
+    /// Trusted authors: markdown's raw HTML is published as written, not sanitised.
+    pub raw_html: bool,
 }
 
 impl Site {

@@ -27,6 +27,8 @@ struct RawSite {
     #[serde(default)]
     holidays: Vec<Spot<String>>,
     audiences: Option<Vec<Spot<RawAudience>>>,
+    #[serde(default)]
+    raw_html: bool,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +411,7 @@ pub fn site(
         theme,
         holidays,
         audiences,
+        raw_html: raw.raw_html,
     })
 }
 

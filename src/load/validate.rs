@@ -336,7 +336,8 @@ fn body(
                     audience,
                     has_contact,
                 };
-                if let Err(errors) = markup::to_html(&text, &mut checker) {
+                // Only its mistakes are wanted here, not clean HTML.
+                if let Err(errors) = markup::to_html(&text, &mut checker, false) {
                     found.extend(errors.into_iter().map(|e| (e.line, e.message)));
                 }
             }

@@ -411,10 +411,17 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
         .collect()
 }
 
-/// Text from the data as a spreadsheet cell: one starting with `=`, `+`, `-` or `@` would
-/// be run as a formula, so it is kept as text with a leading apostrophe.
+/// Text from the data as a spreadsheet cell: one that a spreadsheet could run as a formula
+/// is kept as text with a leading apostrophe. That is one starting with `=`, `+`, `-` or
+/// `@`, also after blanks (which spreadsheets skip) or in their full-width forms (which
+/// some read as the same), and, as OWASP advises, any starting with a TAB, CR or LF.
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
+    let signs = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let risky = text.starts_with(['\t', '\r', '\n'])
+        || text
+            .trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+            .starts_with(signs);
+    if risky {
         format!("'{text}")
     } else {
         text.to_string()
@@ -437,12 +444,33 @@ mod tests {
     fn spreadsheet_cells_never_run_as_formulas() {
         for (text, want) in [
             ("Ada", "Ada"),
+            ("Ada Lovelace-King", "Ada Lovelace-King"),
+            ("a=b@c.example", "a=b@c.example"),
+            ("", ""),
+            ("   ", "   "),
             ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
             ("+44", "'+44"),
-            ("@a", "'@a"),
-            ("", ""),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            // Spreadsheets skip leading blanks before a formula.
+            (" =1+1", "' =1+1"),
+            ("  +1", "'  +1"),
+            ("\u{a0}-1", "'\u{a0}-1"),
+            ("\u{3000}@a", "'\u{3000}@a"),
+            // A leading TAB, CR or LF, whatever follows (OWASP's list).
+            ("\t=1+1", "'\t=1+1"),
+            ("\tAda", "'\tAda"),
+            ("\r=1+1", "'\r=1+1"),
+            ("\rAda", "'\rAda"),
+            ("\n=1+1", "'\n=1+1"),
+            // Full-width signs, which some spreadsheets read as their ASCII twins.
+            ("＝1+1", "'＝1+1"),
+            ("＋44", "'＋44"),
+            ("－1", "'－1"),
+            ("＠a", "'＠a"),
+            (" ＝1+1", "' ＝1+1"),
         ] {
-            assert_eq!(cell(text), want);
+            assert_eq!(cell(text), want, "{text:?}");
         }
     }
 

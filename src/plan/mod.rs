@@ -57,6 +57,8 @@ pub struct Markdown {
     /// The body with other audiences' passages blanked.
     pub text: String,
     pub first_line: u32,
+    /// The site's `raw_html`: its raw HTML is published as written.
+    pub raw_html: bool,
 }
 
 mod checklist;
@@ -634,6 +636,7 @@ impl<'a> Frame<'a> {
                 aud,
             ),
             first_line: p.body_line,
+            raw_html: ctx.site.raw_html,
         });
         let describe = format!(
             "{} for audience `{aud}`",

@@ -282,7 +282,7 @@ fn html(page: &HtmlPage, theme: &Theme, pages: &[Page]) -> Result<Vec<u8>, Findi
             home: &page.view.home,
             failure: None,
         };
-        let content = markup::to_html(&md.text, &mut resolver).map_err(|errors| {
+        let content = markup::to_html(&md.text, &mut resolver, !md.raw_html).map_err(|errors| {
             let e = &errors[0];
             Finding::invalid(
                 "content page does not render",

@@ -532,3 +532,103 @@ fn broken_links_are_found_and_not_published() {
     );
     assert!(broken.len() >= 4, "{broken:#?}");
 }
+
+/// A page with raw HTML of every kind, safe and unsafe.
+const RAW_HTML_PAGE: &str = r#"---
+title: Raw HTML
+---
+## Safe markup {#safe}
+
+<details><summary>More</summary>
+
+| left | right |
+|:-----|------:|
+| 1    | 2     |
+
+</details>
+
+<abbr title="Telephony over Teams">ToT</abbr> moves {{ count moving }} lines.
+
+<dl><dt>Term</dt><dd>Meaning</dd></dl>
+
+<img src="https://example.org/a.png" alt="remote"> [mail](mailto:a@example.org)
+[call](tel:+441865000000) [top](#safe) [home](../index.html)
+
+{{ tranches }}
+
+## Unsafe markup {onclick=alert(9)}
+
+<script>alert(1)</script>
+<iframe src="https://evil.example/"></iframe>
+<p onmouseover="alert(2)">Hover</p>
+<a href="javascript:alert(3)">js</a> <a href="vbscript:msgbox(4)">vb</a>
+<a href="data:text/html;base64,PHNjcmlwdD4=">data</a>
+
+[md js](javascript:alert(6)) ![img data](data:image/svg+xml;base64,PHN2Zz4=) <JAVASCRIPT:alert(8)>
+
+<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">
+<form action="https://evil.example/"><input name="q"></form>
+<style>body { display: none }</style>
+<p style="position: fixed">styled</p>
+"#;
+
+#[test]
+fn raw_html_in_content_is_sanitised_unless_authors_are_trusted() {
+    let site = site_copy("small");
+    fs::write(site.path().join("content/raw.md"), RAW_HTML_PAGE).unwrap();
+    let out = site.path().join("public");
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let page = read(&out.join("moving/raw/index.html"));
+    for unsafe_part in [
+        "<script",
+        "alert(1)",
+        "<iframe",
+        "onmouseover",
+        "onclick",
+        "javascript:",
+        "href=\"JAVASCRIPT:",
+        "vbscript:",
+        "data:",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<style",
+        "position: fixed",
+        "style=\"\"",
+    ] {
+        assert!(!page.contains(unsafe_part), "{unsafe_part} is published");
+    }
+    for safe_part in [
+        "<details><summary>More</summary>",
+        "text-align",
+        "<abbr title=\"Telephony over Teams\">ToT</abbr> moves 10 lines.",
+        "<dl><dt>Term</dt><dd>Meaning</dd></dl>",
+        "<img src=\"https://example.org/a.png\" alt=\"remote\">",
+        "href=\"mailto:a@example.org\"",
+        "href=\"tel:+441865000000\"",
+        "<h2 id=\"safe\">",
+        "href=\"#safe\"",
+        "href=\"../index.html\"",
+        "<caption>Tranches: move dates, countdown emails and places</caption>",
+        ">Hover</p>",
+        ">styled</p>",
+    ] {
+        assert!(page.contains(safe_part), "{safe_part} is lost:\n{page}");
+    }
+
+    // Trusted authors' HTML is published as written.
+    let site_yaml = site.path().join("data/site.yaml");
+    fs::write(&site_yaml, read(&site_yaml) + "raw_html: true\n").unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let page = read(&out.join("moving/raw/index.html"));
+    for as_written in [
+        "<script>alert(1)</script>",
+        "<p onmouseover=\"alert(2)\">Hover</p>",
+        "href=\"javascript:alert(6)\"",
+    ] {
+        assert!(page.contains(as_written), "{as_written} is lost");
+    }
+}

@@ -150,6 +150,18 @@ fn rebuilds_equal_full_builds_after_every_kind_of_edit() {
             "title: Coordinator briefing",
             "title: Briefing",
         ),
+        (
+            "a page's raw HTML",
+            "content/deciding.md",
+            "Hunt groups move as one.",
+            "Hunt groups <b onclick=\"x()\">move</b> as one.",
+        ),
+        (
+            "trusting the authors' raw HTML",
+            "data/site.yaml",
+            "title: A small guide",
+            "title: A small guide\nraw_html: true",
+        ),
     ];
     for (what, file, from, to) in edits {
         edit(root, file, from, to);

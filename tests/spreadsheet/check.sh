@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The CSV formula guard, as a real spreadsheet program reads it: builds the fixture site in
+# tests/spreadsheet/site (whose holders and emails are written to be formulas: = + - @,
+# after blanks, after a TAB or CR, full-width), has LibreOffice open its checklist.csv and
+# save it as xlsx, then checks with openpyxl that no cell became a formula.
+# Needs LibreOffice's `soffice` (Debian: apt-get install libreoffice-calc-nogui) and
+# openpyxl (pip); `.ci/run` installs what is missing. Run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install --quiet openpyxl
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if ! log=$(cargo run --quiet -- build --root tests/spreadsheet/site --out "$work/site" \
+  --today 2022-04-20 2>&1); then
+  echo "$log" >&2
+  exit 1
+fi
+csv="$work/site/coordinators/units/formulas/checklist.csv"
+
+# LibreOffice's CSV import options: comma, double quote, UTF-8, from line 1, default cell
+# formats and language, quoted fields not forced to text, special numbers detected; then
+# the 11th, "trim spaces" (a box people tick, and which makes " =1+1" read as "=1+1"), and
+# the 13th, "evaluate formulas", on. Its own profile, so as not to touch the user's.
+sheets=()
+for trim in false true; do
+  out="$work/trim-$trim"
+  soffice --headless "-env:UserInstallation=file://$work/profile" \
+    --infilter="CSV:44,34,76,1,,0,false,true,false,false,$trim,-1,true" \
+    --convert-to xlsx --outdir "$out" "$csv" >/dev/null 2>&1 || true
+  [ -f "$out/checklist.xlsx" ] || { echo "LibreOffice made no $out/checklist.xlsx" >&2; exit 1; }
+  sheets+=("LibreOffice, trim spaces $trim=$out/checklist.xlsx")
+done
+python3 tests/spreadsheet/check.py "${sheets[@]}"

@@ -557,6 +557,19 @@ pub fn to_html(
     while i < events.len() {
         let (event, offset) = &events[i];
         let line = lines.line(*offset);
+        // Raw control characters were refused as the page was read; a character
+        // reference (`&#27;`) still makes one.
+        if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = event
+            && let Some(c) = t.chars().find(|&c| crate::load::input::is_forbidden(c))
+        {
+            errors.push(SyntaxError {
+                line,
+                message: format!(
+                    "a character reference on this line makes the control character U+{:04X}, which cannot be shown on a page: remove it",
+                    c as u32
+                ),
+            });
+        }
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,

@@ -274,7 +274,10 @@ fn leftover_pid(file: &str, name: &str) -> Option<u32> {
 /// Whether a process with id `pid` runs (or may: when it cannot tell, it says yes).
 #[cfg(unix)]
 fn process_runs(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return true;
     };
     // Signal 0 is not sent: only whether the process exists is checked. EPERM: it exists,

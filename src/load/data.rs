@@ -253,13 +253,13 @@ impl<'a> Values<'a> {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let fix = match crate::suggest::nearest(&value.value, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("use one of {}", names.join(", ")),
+        };
         self.bad(
             line_of(value),
-            format!(
-                "`{key}: {}` is not allowed: use one of {}",
-                value.value,
-                names.join(", ")
-            ),
+            format!("`{key}: {}` is not allowed: {fix}", value.value),
         );
         None
     }
@@ -871,10 +871,7 @@ mod tests {
             "data/tranches.yaml" => drop(tranches(file, text, &mut problems)),
             _ => drop(unit("x", file, text, &mut problems, &mut complete)),
         }
-        problems
-            .into_iter()
-            .map(|p| (p.line, p.message.chars().take(30).collect()))
-            .collect()
+        problems.into_iter().map(|p| (p.line, p.message)).collect()
     }
 
     #[test]
@@ -882,14 +879,24 @@ mod tests {
         let site = "title: T\norganisation: O\nrespons_deadline: 2022-04-14\naudiences: [{id: a, title: A}]\n";
         assert_eq!(
             problems_of("data/site.yaml", site),
-            vec![(Some(3), "unknown key `respons_deadline`".into())]
+            vec![(
+                Some(3),
+                "unknown key `respons_deadline` in site.yaml: did you mean `response_deadline`?"
+                    .into()
+            )]
         );
         let unit = "name: X\ncohrot: department\nlines:\n  - etx: \"70001\"\n    holder: A\n";
         assert_eq!(
             problems_of("data/units/x.yaml", unit),
             vec![
-                (Some(2), "unknown key `cohrot` in the un".into()),
-                (Some(4), "unknown key `etx` in the unit ".into())
+                (
+                    Some(2),
+                    "unknown key `cohrot` in the unit file: did you mean `cohort`?".into()
+                ),
+                (
+                    Some(4),
+                    "unknown key `etx` in the unit file: did you mean `ext`?".into()
+                )
             ]
         );
         // The misspelt key meant another one: the missing key is a problem of its own.
@@ -897,8 +904,8 @@ mod tests {
         assert_eq!(
             problems_of("data/site.yaml", site),
             vec![
-                (Some(3), "unknown key `contacts` in site".into()),
-                (Some(1), "site.yaml has no `title`: add ".into())
+                (Some(3), "unknown key `contacts` in site.yaml: did you mean `contact`?".into()),
+                (Some(1), "site.yaml has no `title`: add one, like `title: Moving to Telephony over Teams`".into())
             ]
         );
         // Each tranche answers for its own keys.
@@ -906,8 +913,31 @@ mod tests {
         assert_eq!(
             problems_of("data/tranches.yaml", tranches),
             vec![
-                (Some(4), "unknown key `dat` in tranches.".into()),
-                (Some(1), "this tranche has no `date`: ad".into())
+                (
+                    Some(4),
+                    "unknown key `dat` in tranches.yaml: did you mean `date`?".into()
+                ),
+                (
+                    Some(1),
+                    "this tranche has no `date`: add one, like `date: 2022-05-30`".into()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_choice_gets_the_nearest_one() {
+        let unit = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    decision: mvoe\n    uses: [sofphone, fax]\n";
+        let messages: Vec<String> = problems_of("data/units/x.yaml", unit)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "`uses: sofphone` is not allowed: did you mean `softphone`?",
+                "`uses: fax` is not allowed: use one of softphone, mobile-app, web-portal, external-away",
+                "`decision: mvoe` is not allowed: did you mean `move`?",
             ]
         );
     }

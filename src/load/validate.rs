@@ -359,34 +359,32 @@ fn body(
 ) {
     let known: Vec<String> = site.audiences.iter().map(|a| a.id.clone()).collect();
     let at = |line: u32| page.body_line + line - 1;
-    let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
-    match markup::passages(&page.body, page.body_line) {
-        Err(errors) => found.extend(errors.into_iter().map(|e| (e.line, e.message))),
-        Ok(passages) => {
-            for p in passages.iter().filter(|_| complete.audiences) {
-                for id in p.audiences.iter().filter(|id| !known.contains(id)) {
-                    problems.push(unknown_audience(
-                        &known,
-                        &page.file,
-                        at(p.open as u32 + 1),
-                        id,
-                        "a `:::` passage",
-                    ));
-                }
-            }
-            // Each audience's view is checked, since links may be right for one and not another.
-            for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
-                let text = markup::for_audience(&page.body, &passages, &audience.id);
-                let has_contact = site.contact.is_some() || !complete.site;
-                let mut checker = Checker {
-                    pages,
-                    audience,
-                    has_contact,
-                };
-                if let Err(errors) = markup::to_html(&text, &mut checker) {
-                    found.extend(errors.into_iter().map(|e| (e.line, e.message)));
-                }
-            }
+    // A mistake in the passages does not hide the page's other mistakes.
+    let (passages, errors) = markup::passages_and_mistakes(&page.body, page.body_line);
+    let mut found: BTreeSet<(u32, String)> =
+        errors.into_iter().map(|e| (e.line, e.message)).collect();
+    for p in passages.iter().filter(|_| complete.audiences) {
+        for id in p.audiences.iter().filter(|id| !known.contains(id)) {
+            problems.push(unknown_audience(
+                &known,
+                &page.file,
+                at(p.open as u32 + 1),
+                id,
+                "a `:::` passage",
+            ));
+        }
+    }
+    // Each audience's view is checked, since links may be right for one and not another.
+    for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
+        let text = markup::for_audience(&page.body, &passages, &audience.id);
+        let has_contact = site.contact.is_some() || !complete.site;
+        let mut checker = Checker {
+            pages,
+            audience,
+            has_contact,
+        };
+        if let Err(errors) = markup::to_html(&text, &mut checker) {
+            found.extend(errors.into_iter().map(|e| (e.line, e.message)));
         }
     }
     for (line, message) in found {

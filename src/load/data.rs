@@ -695,6 +695,7 @@ fn unit_from_raw(
         separate_teams: raw.separate_teams,
         coordinator,
         responded,
+        responded_line: raw.responded.as_ref().and_then(line_of).unwrap_or(1),
         lines,
         groups,
     })

@@ -326,11 +326,13 @@ pub fn entry_line(text: &str, line: u32) -> u32 {
     1
 }
 
-/// The keys of the block mapping that holds the key on `line` (1-based).
+/// The keys of the block mapping that holds the key on `line` (1-based); none when the
+/// line is in flow style, whose keys are not told apart here.
 fn mapping_keys(text: &str, line: u32) -> Vec<&str> {
     let here = (line as usize)
         .checked_sub(1)
-        .and_then(|i| text.lines().nth(i));
+        .and_then(|i| text.lines().nth(i))
+        .filter(|l| !l.contains(['{', '[']));
     let Some((column, _, _)) = here.and_then(key_at) else {
         return Vec::new();
     };
@@ -510,6 +512,9 @@ mod tests {
             .map(|p| (p.line, p.suggestion.as_deref()))
             .collect();
         assert_eq!(found[..2], [(Some(4), None), (Some(5), Some("name"))]);
+        // In flow style, the line's block mapping is not the key's.
+        let (_, problems) = parse::<List>("x.yaml", "name: a\nitems: [{nmae: x}]\n", "the list");
+        assert_eq!(problems[0].suggestion.as_deref(), Some("name"));
     }
 
     #[test]

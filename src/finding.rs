@@ -48,10 +48,6 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     pub message: String,
-    /// The name a misspelt one was most likely meant to be, when the message offers one:
-    /// the loader drops "has no `KEY`" for an entry whose misspelt key meant `KEY`.
-    #[serde(skip)]
-    pub suggestion: Option<String>,
 }
 
 impl Finding {
@@ -74,7 +70,6 @@ impl Finding {
             cohort: None,
             detail: None,
             message: message.into(),
-            suggestion: None,
         }
     }
 

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::data::is_id;
-use super::yaml::{Spot, line_of, parse};
+use super::yaml::{Spot, line_of, meant_key, parse};
 use crate::finding::Finding;
 use crate::model::Page;
 
@@ -49,9 +49,7 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
     };
     let (fm, found) = parse::<FrontMatter>(file, yaml, "the front matter");
     // A misspelt `title` is told as such, not again as a missing one.
-    let title_misspelt = found
-        .iter()
-        .any(|f| f.suggestion.as_deref() == Some("title"));
+    let title_misspelt = found.iter().any(|f| meant_key(f) == Some("title"));
     // The YAML starts on the file's second line.
     problems.extend(found.into_iter().map(|mut f| {
         f.line = f.line.map(|l| l + 1);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::yaml::{Spot, entry_line, line_of, parse};
+use super::yaml::{Spot, entry_line, line_of, meant_key, parse};
 use crate::finding::Finding;
 use crate::model::{
     Audience, Capacity, Coordinator, Decision, Event, EventDate, Group, GroupKind, Line, Site,
@@ -136,7 +136,7 @@ impl<'a> Values<'a> {
         let misspelt = problems
             .iter()
             .filter(|p| p.file == file)
-            .filter_map(|p| Some((entry_line(text, p.line?), p.suggestion.clone()?)))
+            .filter_map(|p| Some((entry_line(text, p.line?), meant_key(p)?.to_string())))
             .collect();
         Values {
             file,

@@ -124,6 +124,19 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
+/// What an unknown key's message says before the key it was most likely meant to be.
+const MEANT: &str = ": did you mean `";
+
+/// The key that the unknown key of `finding` (from [`parse`]) was most likely meant to be.
+/// The loaders use it not to report that key missing as well.
+pub fn meant_key(finding: &Finding) -> Option<&str> {
+    if finding.detail.as_deref() != Some("unknown key") {
+        return None;
+    }
+    let (_, rest) = finding.message.split_once(MEANT)?;
+    rest.strip_suffix("`?")
+}
+
 /// The finding for serde-saphyr's error `message`, noticed on `line` of `text`: names the
 /// case and rewrites serde's wording into what to change.
 fn explain(message: &str, what: &str, file: &str, text: &str, line: Option<u32>) -> Finding {
@@ -138,14 +151,12 @@ fn explain(message: &str, what: &str, file: &str, text: &str, line: Option<u32>)
             allowed.filter(|k| !written.contains(k)),
         );
         let message = match meant {
-            Some(key) => format!("unknown key {field} in {what}: did you mean `{key}`?"),
+            Some(key) => format!("unknown key {field} in {what}{MEANT}{key}`?"),
             None => format!(
                 "unknown key {field} in {what}: remove it or correct its spelling (allowed keys: {expected})"
             ),
         };
-        let mut finding = Finding::invalid("unknown key", file, line, message);
-        finding.suggestion = meant.map(str::to_string);
-        return finding;
+        return Finding::invalid("unknown key", file, line, message);
     }
     let source = line.and_then(|l| text.lines().nth(l as usize - 1));
     let (detail, message) = explain_value(message, what, source);
@@ -490,7 +501,7 @@ mod tests {
         for (yaml, want) in cases {
             let (_, problems) = parse::<Thing>("x.yaml", yaml, "the thing");
             let f = &problems[0];
-            assert_eq!(f.suggestion.as_deref(), want, "{yaml}");
+            assert_eq!(meant_key(f), want, "{yaml}");
             match want {
                 Some(key) => assert!(
                     f.message.ends_with(&format!("did you mean `{key}`?")),
@@ -507,14 +518,11 @@ mod tests {
         // In a list item, the item's own keys are the ones that count.
         let yaml = "name: a\nitems:\n  - name: x\n    nmae: y\n  - nmae: z\n    flag: true\n";
         let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
-        let found: Vec<_> = problems
-            .iter()
-            .map(|p| (p.line, p.suggestion.as_deref()))
-            .collect();
+        let found: Vec<_> = problems.iter().map(|p| (p.line, meant_key(p))).collect();
         assert_eq!(found[..2], [(Some(4), None), (Some(5), Some("name"))]);
         // In flow style, the line's block mapping is not the key's.
         let (_, problems) = parse::<List>("x.yaml", "name: a\nitems: [{nmae: x}]\n", "the list");
-        assert_eq!(problems[0].suggestion.as_deref(), Some("name"));
+        assert_eq!(meant_key(&problems[0]), Some("name"));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod rules;
 pub mod serve;
 pub mod skeleton;
 pub mod stream;
+pub mod suggest;
 pub mod synthetic;
 pub mod write;
 

@@ -52,6 +52,18 @@ pub enum Insertion {
     Contact,
 }
 
+/// The insertions other than counts, and what can be counted, for suggestions.
+const NAMES: [&str; 5] = ["tranches", "timeline", "cannot-move", "deadline", "contact"];
+const COUNTS: [&str; 7] = [
+    "units",
+    "lines",
+    "moving",
+    "staying",
+    "blocked",
+    "undecided",
+    "tranches",
+];
+
 const INSERTIONS: &str = "tranches, timeline, cannot-move (each on a line of its own), count units|lines|moving|staying|blocked|undecided|tranches, deadline, contact";
 
 impl Insertion {
@@ -72,15 +84,28 @@ impl Insertion {
                 "undecided" => Count::Undecided,
                 "tranches" => Count::Tranches,
                 other => {
+                    let fix = match crate::suggest::nearest(other, COUNTS) {
+                        Some(near) => format!("did you mean `{{{{ count {near} }}}}`?"),
+                        None => "use count units, lines, moving, staying, blocked, undecided or tranches".to_string(),
+                    };
                     return Err(format!(
-                        "`{{{{ count {other} }}}}` counts nothing cutover knows: use count units, lines, moving, staying, blocked, undecided or tranches"
+                        "`{{{{ count {other} }}}}` counts nothing cutover knows: {fix}"
                     ));
                 }
             }),
             _ => {
-                return Err(format!(
-                    "unknown insertion `{{{{ {name} }}}}`: use one of {INSERTIONS}"
-                ));
+                let written = words.join(" ");
+                let names = NAMES
+                    .iter()
+                    .map(|n| n.to_string())
+                    .chain(COUNTS.iter().map(|c| format!("count {c}")))
+                    .collect::<Vec<_>>();
+                let fix = match crate::suggest::nearest(&written, names.iter().map(String::as_str))
+                {
+                    Some(near) => format!("did you mean `{{{{ {near} }}}}`?"),
+                    None => format!("use one of {INSERTIONS}"),
+                };
+                return Err(format!("unknown insertion `{{{{ {name} }}}}`: {fix}"));
             }
         };
         Ok(found)
@@ -125,6 +150,18 @@ fn fence_marker(line: &str) -> Option<&'static str> {
 /// `first_line` is the file's number for the body's first line: a message that points at
 /// another line names it as the file does.
 pub fn passages(body: &str, first_line: u32) -> Result<Vec<Passage>, Vec<SyntaxError>> {
+    let (found, errors) = passages_and_mistakes(body, first_line);
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(errors)
+    }
+}
+
+/// [`passages`], with its mistakes beside what could be made of the body all the same, so
+/// that the rest of a page can still be checked: a passage never closed runs to the end,
+/// and a `:::` line that is a mistake is left as text.
+pub fn passages_and_mistakes(body: &str, first_line: u32) -> (Vec<Passage>, Vec<SyntaxError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut open: Option<(usize, Vec<String>, bool)> = None;
@@ -181,17 +218,19 @@ pub fn passages(body: &str, first_line: u32) -> Result<Vec<Passage>, Vec<SyntaxE
             ))),
         }
     }
-    if let Some((start, _, _)) = open {
+    if let Some((start, audiences, except)) = open {
         errors.push(SyntaxError {
             line: start as u32 + 1,
             message: "this passage is never closed: add a line with `:::` where it ends".into(),
         });
+        found.push(Passage {
+            audiences,
+            except,
+            open: start,
+            close: body.lines().count(),
+        });
     }
-    if errors.is_empty() {
-        Ok(found)
-    } else {
-        Err(errors)
-    }
+    (found, errors)
 }
 
 /// The body as `audience` sees it: passage markers and other audiences' passages become
@@ -402,8 +441,12 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
     if !generated {
         match page {
             None => {
+                let fix = match nearest_page(path, pages, audience) {
+                    Some(near) => format!("did you mean `@/{near}{anchor}`?"),
+                    None => "correct the path".to_string(),
+                };
                 return Err(format!(
-                    "`@/{target}`: there is no page content/{path}: correct the path"
+                    "`@/{target}`: there is no page content/{path}: {fix}"
                 ));
             }
             Some(p) if !p.is_for(&audience.id) => {
@@ -429,8 +472,12 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
             } else {
                 ids.join(", ")
             };
+            let fix = match crate::suggest::nearest(id, ids.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `#{near}`?"),
+                None => "correct the anchor".to_string(),
+            };
             return Err(format!(
-                "`@/{target}`: that page has no heading `#{id}` for audience `{}` (its anchors: {known}): correct the anchor",
+                "`@/{target}`: that page has no heading `#{id}` for audience `{}` (its anchors: {known}): {fix}",
                 audience.id
             ));
         }
@@ -441,6 +488,19 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         format!("{slug}/index.html")
     };
     Ok(format!("{page}{anchor}"))
+}
+
+/// The page a link to the missing `path` most likely meant, among those `audience` can
+/// be sent to, as a path under content/.
+fn nearest_page<'p>(path: &str, pages: &'p [Page], audience: &Audience) -> Option<&'p str> {
+    let generated = ["index.md", "timeline.md", "schedule.md", "units.md"]
+        .into_iter()
+        .filter(|g| *g != "units.md" || audience.unit_checklists);
+    let written = pages
+        .iter()
+        .filter(|p| !p.draft && p.is_for(&audience.id))
+        .filter_map(|p| p.file.strip_prefix("content/"));
+    crate::suggest::nearest(path, generated.chain(written))
 }
 
 /// Markdown events with their source offsets, adjacent text merged so that an insertion
@@ -855,7 +915,35 @@ mod tests {
             personal_data: false,
             unit_checklists: false,
         };
-        let cases: [(&str, &Audience, Result<&str, &str>); 10] = [
+        let cases: [(&str, &Audience, Result<&str, &str>); 15] = [
+            (
+                "desk-phone.md#if-you-stay",
+                &staying,
+                Err(
+                    "there is no page content/desk-phone.md: did you mean `@/desk-phones.md#if-you-stay`?",
+                ),
+            ),
+            (
+                "timelines.md",
+                &staying,
+                Err("did you mean `@/timeline.md`?"),
+            ),
+            // Not a page for this audience, so not offered.
+            (
+                "decidng.md",
+                &staying,
+                Err("there is no page content/decidng.md: correct the path"),
+            ),
+            (
+                "decidng.md",
+                &coordinators,
+                Err("did you mean `@/deciding.md`?"),
+            ),
+            (
+                "desk-phones.md#if-you-sty",
+                &staying,
+                Err("(its anchors: if-you-move, if-you-stay): did you mean `#if-you-stay`?"),
+            ),
             ("desk-phones.md", &staying, Ok("desk-phones/index.html")),
             (
                 "desk-phones.md#if-you-stay",
@@ -867,7 +955,11 @@ mod tests {
             ("units.md", &coordinators, Ok("units/index.html")),
             ("units.md", &staying, Err("has no unit checklists")),
             ("deciding.md", &staying, Err("not for audience `staying`")),
-            ("nope.md", &staying, Err("there is no page content/nope.md")),
+            (
+                "nope.md",
+                &staying,
+                Err("there is no page content/nope.md: correct the path"),
+            ),
             (
                 "desk-phones.md#if-you-go",
                 &staying,
@@ -942,6 +1034,63 @@ mod tests {
             );
         }
         assert_eq!(passages("```\n:::\n```\n", 1).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn an_unclosed_passage_runs_to_the_end_and_hides_nothing() {
+        let body = "x\n::: only a\ny\n::: onyl b\nz\n";
+        let (found, errors) = passages_and_mistakes(body, 1);
+        assert_eq!(
+            found,
+            vec![Passage {
+                audiences: vec!["a".into()],
+                except: false,
+                open: 1,
+                close: 5
+            }]
+        );
+        let lines: Vec<u32> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![4, 2], "{errors:?}");
+        assert_eq!(for_audience(body, &found, "a"), "x\n\ny\n::: onyl b\nz\n");
+        assert_eq!(for_audience(body, &found, "b"), "x\n\n\n\n\n");
+    }
+
+    #[test]
+    fn a_misspelt_insertion_gets_the_nearest_one() {
+        let cases = [
+            (
+                "tranche",
+                "unknown insertion `{{ tranche }}`: did you mean `{{ tranches }}`?",
+            ),
+            (
+                "DEADLINE",
+                "unknown insertion `{{ DEADLINE }}`: did you mean `{{ deadline }}`?",
+            ),
+            (
+                "cannot move",
+                "unknown insertion `{{ cannot move }}`: did you mean `{{ cannot-move }}`?",
+            ),
+            (
+                "count line",
+                "`{{ count line }}` counts nothing cutover knows: did you mean `{{ count lines }}`?",
+            ),
+            (
+                "cuont moving",
+                "unknown insertion `{{ cuont moving }}`: did you mean `{{ count moving }}`?",
+            ),
+            (
+                "tranche-table",
+                "unknown insertion `{{ tranche-table }}`: use one of tranches, timeline",
+            ),
+            (
+                "count people",
+                "`{{ count people }}` counts nothing cutover knows: use count units, lines",
+            ),
+        ];
+        for (name, want) in cases {
+            let got = Insertion::parse(name).unwrap_err();
+            assert!(got.starts_with(want), "{name}: {got}");
+        }
     }
 
     #[test]

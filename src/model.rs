@@ -150,6 +150,8 @@ pub struct Unit {
     pub separate_teams: bool,
     pub coordinator: Option<Coordinator>,
     pub responded: Option<NaiveDate>,
+    /// The line of `responded:` (or 1 when absent).
+    pub responded_line: u32,
     pub lines: Vec<Line>,
     pub groups: Vec<Group>,
 }

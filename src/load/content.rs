@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::data::is_id;
-use super::yaml::{Spot, line_of, parse};
+use super::yaml::{Spot, line_of, meant_key, parse};
 use crate::finding::Finding;
 use crate::model::Page;
 
@@ -49,6 +49,8 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
     };
     let (fm, mut found) = parse::<FrontMatter>(file, yaml, "the front matter");
     found.extend(super::yaml::escaped_control(file, yaml));
+    // A misspelt `title` is told as such, not again as a missing one.
+    let title_misspelt = found.iter().any(|f| meant_key(f) == Some("title"));
     // The YAML starts on the file's second line.
     problems.extend(found.into_iter().map(|mut f| {
         f.line = f.line.map(|l| l + 1);
@@ -56,6 +58,9 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
     }));
     let fm = fm?;
     let Some(title) = fm.title.filter(|t| !t.trim().is_empty()) else {
+        if title_misspelt {
+            return None;
+        }
         problems.push(Finding::invalid(
             "missing key",
             file,
@@ -129,5 +134,23 @@ mod tests {
         let (yaml, body, line) = split_front_matter("---\ntitle: A\n---\nHello\n").unwrap();
         assert_eq!((yaml, body, line), ("title: A\n", "Hello\n", 4));
         assert!(split_front_matter("title: A\n").is_none());
+    }
+
+    #[test]
+    fn a_misspelt_title_is_one_problem() {
+        let mut problems = Vec::new();
+        let text = "---\ntitel: A\nweight: 2\n---\nHello\n";
+        assert!(page("content/a.md", "a.md", text, &mut problems).is_none());
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(
+                Some(2),
+                "unknown key `titel` in the front matter: did you mean `title`?"
+            )]
+        );
     }
 }

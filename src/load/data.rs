@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::yaml::{Spot, line_of, parse};
+use super::yaml::{Spot, entry_line, line_of, meant_key, parse};
 use crate::finding::Finding;
 use crate::model::{
     Audience, Capacity, Coordinator, Decision, Event, EventDate, Group, GroupKind, Line, Site,
@@ -126,15 +126,43 @@ pub(super) struct RawGroup {
 pub struct Values<'a> {
     pub file: &'a str,
     pub problems: &'a mut Vec<Finding>,
+    text: &'a str,
+    /// The keys that misspelt keys of the file were meant to be, with the line of the
+    /// entry each was written in.
+    misspelt: Vec<(u32, String)>,
 }
 
-impl Values<'_> {
+impl<'a> Values<'a> {
+    /// For `file`, whose text is `text`, after its parse added its problems to `problems`.
+    pub fn new(file: &'a str, text: &'a str, problems: &'a mut Vec<Finding>) -> Self {
+        let misspelt = problems
+            .iter()
+            .filter(|p| p.file == file)
+            .filter_map(|p| Some((entry_line(text, p.line?), meant_key(p)?.to_string())))
+            .collect();
+        Values {
+            file,
+            problems,
+            text,
+            misspelt,
+        }
+    }
+
     fn bad(&mut self, line: Option<u32>, message: String) {
         self.problems
             .push(Finding::invalid("bad value", self.file, line, message));
     }
 
-    /// A required key: reports it missing at `line` (the entry that lacks it).
+    /// Whether the entry on `line` lacks `key` because it is misspelt there: the unknown
+    /// key's finding says so already, with the spelling to use.
+    fn is_misspelt(&self, line: Option<u32>, key: &str) -> bool {
+        let Some(line) = line else { return false };
+        let entry = entry_line(self.text, line);
+        self.misspelt.iter().any(|(at, k)| *at == entry && k == key)
+    }
+
+    /// A required key: reports it missing at `line` (the entry that lacks it), unless it
+    /// is there but misspelt.
     pub fn required<T>(
         &mut self,
         value: Option<T>,
@@ -143,7 +171,7 @@ impl Values<'_> {
         what: &str,
         example: &str,
     ) -> Option<T> {
-        if value.is_none() {
+        if value.is_none() && !self.is_misspelt(line, key) {
             self.problems.push(Finding::invalid(
                 "missing key",
                 self.file,
@@ -229,13 +257,13 @@ impl Values<'_> {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let fix = match crate::suggest::nearest(&value.value, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("use one of {}", names.join(", ")),
+        };
         self.bad(
             line_of(value),
-            format!(
-                "`{key}: {}` is not allowed: use one of {}",
-                value.value,
-                names.join(", ")
-            ),
+            format!("`{key}: {}` is not allowed: {fix}", value.value),
         );
         None
     }
@@ -318,7 +346,7 @@ pub fn site(
         complete.audiences = false;
         return None;
     };
-    let mut v = Values { file, problems };
+    let mut v = Values::new(file, text, problems);
     let top = Some(1);
     let title = v.required_text(
         raw.title,
@@ -418,7 +446,7 @@ pub fn site(
 /// Parses `tranches.yaml`; `None` if the file itself could not be read as tranches.
 pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<Vec<Tranche>> {
     let raw: Vec<Spot<RawTranche>> = parse_or_report(file, text, "tranches.yaml", problems)?;
-    let mut v = Values { file, problems };
+    let mut v = Values::new(file, text, problems);
     let mut out: Vec<Tranche> = Vec::new();
     for t in &raw {
         let line = line_of(t);
@@ -552,7 +580,7 @@ pub fn timeline(file: &str, text: &str, problems: &mut Vec<Finding>) -> Vec<Even
     else {
         return Vec::new();
     };
-    let mut v = Values { file, problems };
+    let mut v = Values::new(file, text, problems);
     let mut out = Vec::new();
     for e in &raw {
         let line = line_of(e);
@@ -641,7 +669,7 @@ fn unit_from_raw(
     problems: &mut Vec<Finding>,
     complete: &mut super::Complete,
 ) -> Option<Unit> {
-    let mut v = Values { file, problems };
+    let mut v = Values::new(file, text, problems);
     let name = v.required_text(
         raw.name,
         Some(1),
@@ -650,7 +678,7 @@ fn unit_from_raw(
         "name: Department of Physics",
     );
     let cohort = raw.cohort.as_ref().and_then(|c| v.id(c, "cohort"));
-    if raw.cohort.is_none() && !raw.separate_teams {
+    if raw.cohort.is_none() && !raw.separate_teams && !v.is_misspelt(Some(1), "cohort") {
         v.problems.push(Finding::invalid(
             "missing key",
             file,
@@ -691,6 +719,7 @@ fn unit_from_raw(
         separate_teams: raw.separate_teams,
         coordinator,
         responded,
+        responded_line: raw.responded.as_ref().and_then(line_of).unwrap_or(1),
         lines,
         groups,
     })
@@ -863,6 +892,86 @@ mod tests {
         ];
         assert_eq!(entry_end(&source, 2, 5), 5);
         assert_eq!(entry_end(&source, 6, 5), 6);
+    }
+
+    /// What each file's problems come to: (line, first words of the message).
+    fn problems_of(file: &str, text: &str) -> Vec<(Option<u32>, String)> {
+        let mut problems = Vec::new();
+        let mut complete = super::super::Complete::all();
+        match file {
+            "data/site.yaml" => drop(site(file, text, &mut problems, &mut complete)),
+            "data/tranches.yaml" => drop(tranches(file, text, &mut problems)),
+            _ => drop(unit("x", file, text, &mut problems, &mut complete)),
+        }
+        problems.into_iter().map(|p| (p.line, p.message)).collect()
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_problem() {
+        let site = "title: T\norganisation: O\nrespons_deadline: 2022-04-14\naudiences: [{id: a, title: A}]\n";
+        assert_eq!(
+            problems_of("data/site.yaml", site),
+            vec![(
+                Some(3),
+                "unknown key `respons_deadline` in site.yaml: did you mean `response_deadline`?"
+                    .into()
+            )]
+        );
+        let unit = "name: X\ncohrot: department\nlines:\n  - etx: \"70001\"\n    holder: A\n";
+        assert_eq!(
+            problems_of("data/units/x.yaml", unit),
+            vec![
+                (
+                    Some(2),
+                    "unknown key `cohrot` in the unit file: did you mean `cohort`?".into()
+                ),
+                (
+                    Some(4),
+                    "unknown key `etx` in the unit file: did you mean `ext`?".into()
+                )
+            ]
+        );
+        // The misspelt key meant another one: the missing key is a problem of its own.
+        let site = "organisation: O\nresponse_deadline: 2022-04-14\ncontacts: x\naudiences: [{id: a, title: A}]\n";
+        assert_eq!(
+            problems_of("data/site.yaml", site),
+            vec![
+                (Some(3), "unknown key `contacts` in site.yaml: did you mean `contact`?".into()),
+                (Some(1), "site.yaml has no `title`: add one, like `title: Moving to Telephony over Teams`".into())
+            ]
+        );
+        // Each tranche answers for its own keys.
+        let tranches = "- number: 1\n  capacity: 5\n- number: 2\n  dat: 2022-06-01\n";
+        assert_eq!(
+            problems_of("data/tranches.yaml", tranches),
+            vec![
+                (
+                    Some(4),
+                    "unknown key `dat` in tranches.yaml: did you mean `date`?".into()
+                ),
+                (
+                    Some(1),
+                    "this tranche has no `date`: add one, like `date: 2022-05-30`".into()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_choice_gets_the_nearest_one() {
+        let unit = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    decision: mvoe\n    uses: [sofphone, fax]\n";
+        let messages: Vec<String> = problems_of("data/units/x.yaml", unit)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "`uses: sofphone` is not allowed: did you mean `softphone`?",
+                "`uses: fax` is not allowed: use one of softphone, mobile-app, web-portal, external-away",
+                "`decision: mvoe` is not allowed: did you mean `move`?",
+            ]
+        );
     }
 
     #[test]

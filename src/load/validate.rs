@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::Complete;
 use crate::finding::Finding;
 use crate::markup::{self, Resolver};
-use crate::model::{Audience, GroupKind, Model, Page, Site};
+use crate::model::{Audience, GroupKind, Model, Page, Site, Unit};
+use crate::suggest;
 
 /// Checks what `complete` says loaded whole; a reference into a part that did not would
 /// only echo that part's own problems, so it is not reported.
@@ -84,6 +85,7 @@ fn extensions_and_groups(
             let mut kept_lines = Vec::new();
             let mut at = lines.into_iter();
             let mut seen: HashSet<String> = HashSet::new();
+            let mut unknown = Vec::new();
             group.members.retain(|m| {
                 let line = at.next().unwrap_or(group.line);
                 if !seen.insert(m.clone()) {
@@ -99,16 +101,24 @@ fn extensions_and_groups(
                 if known {
                     kept_lines.push(line);
                 } else if extensions_complete {
-                    problems.push(Finding::invalid(
-                        "unknown extension in group",
-                        file,
-                        Some(line),
-                        format!("group `{}` lists extension {m}, which no unit has: add the line to its unit, or remove it from `members`", group.id),
-                    ).group(&group.id).exts([m.as_str()]));
+                    unknown.push((m.clone(), line));
                 }
                 known
             });
             group.member_lines = kept_lines;
+            // Told once the members it could have meant are known.
+            for (m, line) in unknown {
+                let fix = match nearest_line(&model.units, unit, &group.members, &m) {
+                    Some(ext) => format!("did you mean {ext}?"),
+                    None => "add the line to its unit, or remove it from `members`".to_string(),
+                };
+                problems.push(Finding::invalid(
+                    "unknown extension in group",
+                    file,
+                    Some(line),
+                    format!("group `{}` lists extension {m}, which no unit has: {fix}", group.id),
+                ).group(&group.id).exts([m.as_str()]));
+            }
             if let Some(manager) = &group.manager {
                 if group.kind != GroupKind::Executive {
                     problems.push(Finding::invalid(
@@ -118,11 +128,15 @@ fn extensions_and_groups(
                         format!("group `{}` is a {} group, and only executive groups have a `manager`: remove it or set `kind: executive`", group.id, group.kind.id()),
                     ).group(&group.id));
                 } else if !group.members.contains(manager) {
+                    let fix = match suggest::nearest(manager, group.members.iter().map(String::as_str)) {
+                        Some(ext) => format!("did you mean {ext}? Otherwise add {manager} to `members`"),
+                        None => format!("add {manager} to `members` or correct `manager`"),
+                    };
                     problems.push(Finding::invalid(
                         "executive manager not a member",
                         file,
                         Some(group.manager_line),
-                        format!("the manager {manager} of executive group `{}` is not one of its members: add {manager} to `members` or correct `manager`", group.id),
+                        format!("the manager {manager} of executive group `{}` is not one of its members: {fix}", group.id),
                     ).group(&group.id).exts([manager.as_str()]));
                 }
             }
@@ -137,6 +151,31 @@ fn extensions_and_groups(
     for (u, l) in repeated.into_iter().rev() {
         model.units[u].lines.remove(l);
     }
+}
+
+/// The extension a group's unknown member `written` most likely meant: one of the lines
+/// of the group's unit or of its other members' units, not already a member.
+fn nearest_line<'m>(
+    units: &'m [Unit],
+    unit: &Unit,
+    members: &[String],
+    written: &str,
+) -> Option<&'m str> {
+    let near: BTreeSet<&str> = std::iter::once(unit.id.as_str())
+        .chain(units.iter().filter_map(|u| {
+            u.lines
+                .iter()
+                .any(|l| members.contains(&l.ext))
+                .then_some(u.id.as_str())
+        }))
+        .collect();
+    let candidates = units
+        .iter()
+        .filter(|u| near.contains(u.id.as_str()))
+        .flat_map(|u| &u.lines)
+        .map(|l| l.ext.as_str())
+        .filter(|ext| !members.iter().any(|m| m == ext));
+    suggest::nearest(written, candidates)
 }
 
 fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
@@ -162,12 +201,16 @@ fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
             } else {
                 named.join(", ")
             };
+            let fix = match suggest::nearest(cohort, named.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "correct the cohort, or add it to a tranche's capacity map".to_string(),
+            };
             problems.push(
                 Finding::invalid(
                     "unknown cohort",
                     &unit.file,
                     Some(unit.cohort_line),
-                    format!("no tranche takes cohort `{cohort}` (cohorts in tranches.yaml: {known}): correct the cohort, or add it to a tranche's capacity map"),
+                    format!("no tranche takes cohort `{cohort}` (cohorts in tranches.yaml: {known}): {fix}"),
                 )
                 .unit(&unit.id)
                 .cohort(cohort),
@@ -194,12 +237,16 @@ fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
 }
 
 fn unknown_audience(known: &[String], file: &str, line: u32, id: &str, place: &str) -> Finding {
+    let fix = match suggest::nearest(id, known.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "correct it or add the audience".to_string(),
+    };
     Finding::invalid(
         "unknown audience",
         file,
         Some(line),
         format!(
-            "audience `{id}` in {place} is not in site.yaml (audiences: {}): correct it or add the audience",
+            "audience `{id}` in {place} is not in site.yaml (audiences: {}): {fix}",
             known.join(", ")
         ),
     )
@@ -312,35 +359,33 @@ fn body(
 ) {
     let known: Vec<String> = site.audiences.iter().map(|a| a.id.clone()).collect();
     let at = |line: u32| page.body_line + line - 1;
-    let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
-    match markup::passages(&page.body, page.body_line) {
-        Err(errors) => found.extend(errors.into_iter().map(|e| (e.line, e.message))),
-        Ok(passages) => {
-            for p in passages.iter().filter(|_| complete.audiences) {
-                for id in p.audiences.iter().filter(|id| !known.contains(id)) {
-                    problems.push(unknown_audience(
-                        &known,
-                        &page.file,
-                        at(p.open as u32 + 1),
-                        id,
-                        "a `:::` passage",
-                    ));
-                }
-            }
-            // Each audience's view is checked, since links may be right for one and not another.
-            for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
-                let text = markup::for_audience(&page.body, &passages, &audience.id);
-                let has_contact = site.contact.is_some() || !complete.site;
-                let mut checker = Checker {
-                    pages,
-                    audience,
-                    has_contact,
-                };
-                // Only its mistakes are wanted here, not clean HTML.
-                if let Err(errors) = markup::to_html(&text, &mut checker, false) {
-                    found.extend(errors.into_iter().map(|e| (e.line, e.message)));
-                }
-            }
+    // A mistake in the passages does not hide the page's other mistakes.
+    let (passages, errors) = markup::passages_and_mistakes(&page.body, page.body_line);
+    let mut found: BTreeSet<(u32, String)> =
+        errors.into_iter().map(|e| (e.line, e.message)).collect();
+    for p in passages.iter().filter(|_| complete.audiences) {
+        for id in p.audiences.iter().filter(|id| !known.contains(id)) {
+            problems.push(unknown_audience(
+                &known,
+                &page.file,
+                at(p.open as u32 + 1),
+                id,
+                "a `:::` passage",
+            ));
+        }
+    }
+    // Each audience's view is checked, since links may be right for one and not another.
+    for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
+        let text = markup::for_audience(&page.body, &passages, &audience.id);
+        let has_contact = site.contact.is_some() || !complete.site;
+        let mut checker = Checker {
+            pages,
+            audience,
+            has_contact,
+        };
+        // Only its mistakes are wanted here, not clean HTML.
+        if let Err(errors) = markup::to_html(&text, &mut checker, false) {
+            found.extend(errors.into_iter().map(|e| (e.line, e.message)));
         }
     }
     for (line, message) in found {

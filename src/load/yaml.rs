@@ -23,14 +23,13 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
                     .map(|loc| loc.line() as u32)
                     .filter(|&l| l > 0);
                 let raw = err.without_snippet().to_string();
-                let source = line.and_then(|l| text.lines().nth(l as usize - 1));
-                let (detail, message) = explain(strip_position(&raw), what, source);
-                let finding = Finding::invalid(detail, file, line, message);
+                let finding = explain(strip_position(&raw), what, file, &text, line);
+                let detail = finding.detail.clone().unwrap_or_default();
                 // A value set aside can fail again at the same place: say it once.
                 if !problems.contains(&finding) {
                     problems.push(finding);
                 }
-                let recoverable = matches!(detail, "unknown key" | "bad value");
+                let recoverable = matches!(detail.as_str(), "unknown key" | "bad value");
                 if !recoverable || !line.is_some_and(|l| set_aside(text.to_mut(), l)) {
                     return (None, problems);
                 }
@@ -158,8 +157,248 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// Names the case and rewrites serde's wording into what to change.
-fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, String) {
+/// What an unknown key's message says before the key it was most likely meant to be.
+const MEANT: &str = ": did you mean `";
+
+/// The key that the unknown key of `finding` (from [`parse`]) was most likely meant to be.
+/// The loaders use it not to report that key missing as well.
+pub fn meant_key(finding: &Finding) -> Option<&str> {
+    if finding.detail.as_deref() != Some("unknown key") {
+        return None;
+    }
+    let (_, rest) = finding.message.split_once(MEANT)?;
+    rest.strip_suffix("`?")
+}
+
+/// The finding for serde-saphyr's error `message`, noticed on `line` of `text`: names the
+/// case and rewrites serde's wording into what to change.
+fn explain(message: &str, what: &str, file: &str, text: &str, line: Option<u32>) -> Finding {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches("one of ");
+        let allowed = expected.split(", ").map(|k| k.trim_matches('`'));
+        // A key already written in the same entry is not what was meant: it would be twice.
+        let written = line.map(|l| mapping_keys(text, l)).unwrap_or_default();
+        let meant = crate::suggest::nearest(
+            field.trim_matches('`'),
+            allowed.filter(|k| !written.contains(k)),
+        );
+        let message = match meant {
+            Some(key) => format!("unknown key {field} in {what}{MEANT}{key}`?"),
+            None => format!(
+                "unknown key {field} in {what}: remove it or correct its spelling (allowed keys: {expected})"
+            ),
+        };
+        return Finding::invalid("unknown key", file, line, message);
+    }
+    let source = line.and_then(|l| text.lines().nth(l as usize - 1));
+    let (detail, message) = explain_value(message, what, source);
+    // The parser notices an unclosed bracket only where the text goes on without it.
+    if detail == "YAML syntax"
+        && let Some((opened, bracket)) = unclosed_bracket(text, line)
+    {
+        let (close, last) = match bracket {
+            '[' => (']', "the list's last item"),
+            _ => ('}', "the map's last entry"),
+        };
+        return Finding::invalid(
+            "YAML syntax",
+            file,
+            Some(opened),
+            format!("the `{bracket}` on this line is never closed: add `{close}` after {last}"),
+        );
+    }
+    Finding::invalid(detail, file, line, message)
+}
+
+/// A `[` or `{` that is never closed, with its line: the first found, if it opened at or
+/// before `noticed` (the line where the parser found a problem; `None`: at the end).
+/// Brackets in quotes, comments, block scalars and plain text are text, not flow
+/// collections; a flow collection ends, closed or not, where a line is indented no deeper
+/// than the line it opened on.
+fn unclosed_bracket(text: &str, noticed: Option<u32>) -> Option<(u32, char)> {
+    // The open brackets: each with its line, and the indent of the line the outermost
+    // opened on.
+    let mut open: Vec<(char, u32)> = Vec::new();
+    let mut outer_indent = 0;
+    let mut quote: Option<char> = None;
+    // The indent of the line whose `|` or `>` text runs on the lines below.
+    let mut block_scalar: Option<usize> = None;
+    let found = |open: &[(char, u32)]| {
+        let &(bracket, line) = open.last()?;
+        noticed.is_none_or(|n| line <= n).then_some((line, bracket))
+    };
+    for (i, line) in text.lines().enumerate() {
+        let number = i as u32 + 1;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = line.trim();
+        if let Some(key_indent) = block_scalar {
+            if content.is_empty() || indent > key_indent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if quote.is_none() && (content.is_empty() || content.starts_with('#')) {
+            continue;
+        }
+        let start = if !open.is_empty() || quote.is_some() {
+            if quote.is_none() && indent <= outer_indent {
+                return found(&open);
+            }
+            0
+        } else {
+            match value_start(line) {
+                Some(at) if line[at..].starts_with(['|', '>']) => {
+                    block_scalar = Some(indent);
+                    continue;
+                }
+                Some(at) => at,
+                None => continue,
+            }
+        };
+        let mut chars = line[start..].chars().peekable();
+        // Whether the next character begins a node, where a quote opens a quoted scalar.
+        let mut at_node = true;
+        let mut after_space = true;
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (Some('"'), '\\') => {
+                    chars.next();
+                }
+                (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '#') if after_space => break,
+                (None, '"' | '\'') if at_node => quote = Some(c),
+                (None, '[' | '{') => {
+                    if open.is_empty() {
+                        outer_indent = indent;
+                    }
+                    open.push((c, number));
+                }
+                (None, ']' | '}') => {
+                    let wanted = if c == ']' { '[' } else { '{' };
+                    match open.last() {
+                        Some(&(top, _)) if top == wanted => {
+                            open.pop();
+                        }
+                        Some(_) => return found(&open),
+                        None => {}
+                    }
+                }
+                _ => {}
+            }
+            after_space = c == ' ' || c == '\t';
+            if quote.is_none() {
+                at_node = matches!(c, '[' | '{' | ',' | ':') || (at_node && after_space);
+            }
+            // Back in block context: what follows on the line is not a flow collection.
+            if open.is_empty() && quote.is_none() {
+                break;
+            }
+        }
+    }
+    found(&open)
+}
+
+/// Where the value on a block-context `line` begins, if it is one that can run on: a flow
+/// collection, a quoted scalar, or a block scalar's `|` or `>`.
+fn value_start(line: &str) -> Option<usize> {
+    let mut at = line.len() - line.trim_start().len();
+    while let Some(rest) = line[at..].strip_prefix('-') {
+        if !rest.starts_with(' ') {
+            break;
+        }
+        at = line.len() - rest.trim_start().len();
+    }
+    let rest = &line[at..];
+    if !rest.starts_with(['[', '{', '"', '\'']) {
+        let key_end = rest.find(": ")?;
+        at += key_end + 2;
+        at = line.len() - line[at..].trim_start().len();
+    }
+    line[at..]
+        .starts_with(['[', '{', '"', '\'', '|', '>'])
+        .then_some(at)
+}
+
+/// A block-context line's key: its column (0-based, after any `- `), its name (empty when
+/// the line holds no key) and whether the line starts a list item. `None` for a blank or
+/// comment line.
+fn key_at(line: &str) -> Option<(usize, &str, bool)> {
+    let indent = line.len() - line.trim_start().len();
+    let content = line.trim();
+    if content.is_empty() || content.starts_with('#') {
+        return None;
+    }
+    let (column, rest, item) = match content.strip_prefix('-') {
+        Some("") => (indent + 2, "", true),
+        Some(rest) if rest.starts_with(' ') => (
+            indent + 1 + (rest.len() - rest.trim_start().len()),
+            rest.trim_start(),
+            true,
+        ),
+        _ => (indent, content, false),
+    };
+    let key = match rest.split_once(": ") {
+        Some((key, _)) => key,
+        None => rest.strip_suffix(':').unwrap_or(""),
+    };
+    Some((column, key.trim(), item))
+}
+
+/// The line on which the entry holding the key on `line` (1-based) begins: its list
+/// item's line, the line of the key it is the value of, or 1 for the top level. A line
+/// without a key is its own entry.
+pub fn entry_line(text: &str, line: u32) -> u32 {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = (line as usize).checked_sub(1).and_then(|i| lines.get(i));
+    let Some((column, _, item)) = here.and_then(|l| key_at(l)) else {
+        return line;
+    };
+    if item {
+        return line;
+    }
+    for (i, above) in lines[..line as usize - 1].iter().enumerate().rev() {
+        match key_at(above) {
+            Some((c, _, item)) if c < column || (item && c == column) => return i as u32 + 1,
+            _ => {}
+        }
+    }
+    1
+}
+
+/// The keys of the block mapping that holds the key on `line` (1-based); none when the
+/// line is in flow style, whose keys are not told apart here.
+fn mapping_keys(text: &str, line: u32) -> Vec<&str> {
+    let here = (line as usize)
+        .checked_sub(1)
+        .and_then(|i| text.lines().nth(i))
+        .filter(|l| !l.contains(['{', '[']));
+    let Some((column, _, _)) = here.and_then(key_at) else {
+        return Vec::new();
+    };
+    let start = entry_line(text, line) as usize - 1;
+    let mut keys = Vec::new();
+    for (i, l) in text.lines().enumerate().skip(start) {
+        let Some((c, key, item)) = key_at(l) else {
+            continue;
+        };
+        match (i == start, c.cmp(&column)) {
+            // The key whose value the mapping is.
+            (true, std::cmp::Ordering::Less) => {}
+            (_, std::cmp::Ordering::Greater) => {}
+            (first, std::cmp::Ordering::Equal) if first || !item => keys.push(key),
+            _ => break,
+        }
+    }
+    keys
+}
+
+/// Rewrites serde's wording about a value into what to change.
+fn explain_value(message: &str, what: &str, source: Option<&str>) -> (&'static str, String) {
     if let Some(breach) = message.strip_prefix("budget breached: ") {
         let limit = breach.split([' ', '{']).next().unwrap_or(breach);
         let message = if limit == "Depth" {
@@ -178,16 +417,6 @@ fn explain(message: &str, what: &str, source: Option<&str>) -> (&'static str, St
         Some(l) if l.contains(": ") && !l.contains(['{', '[']) => format!("`{l}` "),
         _ => "the value on this line ".to_string(),
     };
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = expected.trim_start_matches("one of ");
-        return (
-            "unknown key",
-            format!(
-                "unknown key {field} in {what}: remove it or correct its spelling (allowed keys: {expected})"
-            ),
-        );
-    }
     if let Some(field) = message.strip_prefix("missing field ") {
         return ("missing key", format!("{what} has no {field}: add it"));
     }
@@ -265,6 +494,8 @@ mod tests {
         flag: bool,
         #[serde(default)]
         count: u32,
+        #[serde(default)]
+        tags: Vec<String>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -346,6 +577,131 @@ mod tests {
         let yaml = "name: a\nitems:\n  - ~\n  - name: b\n";
         let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
         assert_eq!(problems.len(), 1, "{problems:#?}");
+    }
+
+    #[test]
+    fn a_misspelt_key_gets_the_nearest_allowed_key() {
+        let cases = [
+            ("name: a\nflga: true\n", Some("flag")),
+            ("name: a\ncuont: 2\n", Some("count")),
+            // Far from every key: no guess, the list instead.
+            ("name: a\ncolour: red\n", None),
+            // `name` is written already, so `nmae` is not offered it.
+            ("name: a\nnmae: b\n", None),
+        ];
+        for (yaml, want) in cases {
+            let (_, problems) = parse::<Thing>("x.yaml", yaml, "the thing");
+            let f = &problems[0];
+            assert_eq!(meant_key(f), want, "{yaml}");
+            match want {
+                Some(key) => assert!(
+                    f.message.ends_with(&format!("did you mean `{key}`?")),
+                    "{yaml}: {}",
+                    f.message
+                ),
+                None => assert!(
+                    f.message.contains("allowed keys") && !f.message.contains("did you mean"),
+                    "{yaml}: {}",
+                    f.message
+                ),
+            }
+        }
+        // In a list item, the item's own keys are the ones that count.
+        let yaml = "name: a\nitems:\n  - name: x\n    nmae: y\n  - nmae: z\n    flag: true\n";
+        let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
+        let found: Vec<_> = problems.iter().map(|p| (p.line, meant_key(p))).collect();
+        assert_eq!(found[..2], [(Some(4), None), (Some(5), Some("name"))]);
+        // In flow style, the line's block mapping is not the key's.
+        let (_, problems) = parse::<List>("x.yaml", "name: a\nitems: [{nmae: x}]\n", "the list");
+        assert_eq!(meant_key(&problems[0]), Some("name"));
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opened() {
+        let cases = [
+            // Noticed on the next line, as "`-` is only valid inside a block".
+            (
+                "name: a\nitems:\n  - name: x\n    tags: [a, b\n  - name: y\n",
+                4,
+                "`[`",
+                "add `]`",
+            ),
+            ("items: [{name: x}\nname: a\n", 1, "`[`", "add `]`"),
+            (
+                "name: a\nitems:\n  - {name: x, flag: true\n  - name: y\n",
+                3,
+                "`{`",
+                "add `}`",
+            ),
+            (
+                "name: a\nitems: [{name: x}, {name: y}\n",
+                2,
+                "`[`",
+                "add `]`",
+            ),
+            (
+                "name: a\nitems: [{name: x, flag: true]\n",
+                2,
+                "`{`",
+                "add `}`",
+            ),
+        ];
+        for (yaml, line, bracket, fix) in cases {
+            let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
+            let f = &problems[0];
+            assert_eq!(f.line, Some(line), "{yaml}: {}", f.message);
+            assert!(
+                f.message.contains(bracket)
+                    && f.message.contains("never closed")
+                    && f.message.contains(fix),
+                "{yaml}: {}",
+                f.message
+            );
+        }
+    }
+
+    #[test]
+    fn brackets_are_found_only_where_yaml_opens_them() {
+        // (text, where the parser noticed a problem, the unclosed bracket's line)
+        let cases = [
+            ("a: [1, 2\nb: c\n", Some(2), Some(1)),
+            ("a: {x: 1,\n  y: 2}\nb: [1\nc: d\n", Some(4), Some(3)),
+            // Closed over two lines: not the problem.
+            ("a: {x: 1,\n  y: 2}\nb: c\n  d: e\n", Some(4), None),
+            // In quotes, a comment, a block scalar or plain text, a bracket is text.
+            ("a: \"[x\"\nb: 'y{'\nc: [1\nd: e\n", Some(4), Some(3)),
+            ("a: b # [note\nc: [1\nd: e\n", Some(3), Some(2)),
+            ("a: |\n  [text\nc: {x: 1\nd: e\n", Some(4), Some(3)),
+            ("a: Phones [new\nb: c\n  d: e\n", Some(3), None),
+            ("- [1, 'it''s ]'\n- b\n", Some(2), Some(1)),
+            // Opened after the problem the parser noticed: that problem comes first.
+            ("a: b\n  c: d\ne: [1\n", Some(2), None),
+            // Unclosed at the end of the text.
+            ("a: [1, {b: 2}", None, Some(1)),
+        ];
+        for (text, noticed, want) in cases {
+            let got = unclosed_bracket(text, noticed).map(|(line, _)| line);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn entries_start_at_their_item_or_the_top() {
+        let text = "# site\ntitle: a\ncoordinator:\n  name: b\nlines:\n  - ext: 1\n    holder: c\n\n    uses:\n      - x\n    email: d\n  -\n    holder: e\n";
+        let cases = [
+            (1, 1),
+            (2, 1),
+            (4, 3),
+            (5, 1),
+            (6, 6),
+            (7, 6),
+            (11, 6),
+            (12, 12),
+            (13, 12),
+        ];
+        for (line, entry) in cases {
+            assert_eq!(entry_line(text, line), entry, "line {line}");
+        }
     }
 
     #[test]

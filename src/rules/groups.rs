@@ -53,6 +53,23 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            // The same, each member of another unit with where it is written: its
+            // decision is made in that file, not this one.
+            let exts_where = |want: &[Status]| {
+                members
+                    .iter()
+                    .filter(|m| want.contains(&status(m)))
+                    .map(|m| {
+                        let (owner, line) = (index.unit(*m), index.line(*m));
+                        if owner.file == unit.file {
+                            line.ext.clone()
+                        } else {
+                            format!("{} in {}:{}", line.ext, owner.file, line.line)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let id = &group.id;
             match group.kind {
                 GroupKind::Pickup => {
@@ -74,14 +91,14 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                         GroupKind::Hunt => ("hunt-group-split", "hunt group"),
                         _ => ("executive-split", "executive group"),
                     };
-                    let apart = exts(&[Status::Staying, Status::Blocked]);
+                    let apart = exts_where(&[Status::Staying, Status::Blocked]);
                     if moving > 0 && !apart.is_empty() {
                         out.push(group_finding(unit, group, split_rule, Severity::Error, format!(
                             "{what} `{id}` is split (moving: {}; staying or unable to move: {apart}): the whole group moves or stays, so align the decisions",
                             exts(&[Status::Moving])
                         )));
                     }
-                    let undecided = exts(&[Status::Undecided]);
+                    let undecided = exts_where(&[Status::Undecided]);
                     if moving > 0 && !undecided.is_empty() {
                         out.push(group_finding(unit, group, "group-undecided", Severity::Warning, format!(
                             "{what} `{id}` is partly undecided (moving: {}; undecided: {undecided}): decide the rest, the group moves as one",
@@ -155,6 +172,59 @@ mod tests {
         out.iter()
             .map(|f| (f.rule, f.severity, f.exts.len()))
             .collect()
+    }
+
+    #[test]
+    fn members_in_other_units_are_named_with_their_file() {
+        let mut here = unit();
+        let mut mover = line("70001");
+        mover.decision = Some(Decision::Move);
+        here.lines.push(line("70002"));
+        here.lines.push(mover);
+        let mut there = unit();
+        there.id = "law".into();
+        there.file = "data/units/law.yaml".into();
+        let mut undecided = line("80001");
+        undecided.line = 12;
+        there.lines.push(undecided);
+        let mut stayer = line("80002");
+        stayer.decision = Some(Decision::Stay);
+        stayer.line = 17;
+        there.lines.push(stayer);
+        here.groups.push(Group {
+            id: "g".into(),
+            kind: GroupKind::Hunt,
+            members: vec![
+                "70001".into(),
+                "70002".into(),
+                "80001".into(),
+                "80002".into(),
+            ],
+            member_lines: vec![],
+            manager: None,
+            manager_line: 9,
+            line: 9,
+        });
+        let model = Model {
+            units: vec![here, there],
+            ..Model::default()
+        };
+        let index = Index::new(&model);
+        let statuses: Vec<Vec<Status>> = model
+            .units
+            .iter()
+            .map(|u| u.lines.iter().map(|l| status::of(u, l)).collect())
+            .collect();
+        let mut out = Vec::new();
+        check(&index, &statuses, &mut out);
+        let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "hunt group `g` is split (moving: 70001; staying or unable to move: 80002 in data/units/law.yaml:17): the whole group moves or stays, so align the decisions",
+                "hunt group `g` is partly undecided (moving: 70001; undecided: 70002, 80001 in data/units/law.yaml:12): decide the rest, the group moves as one",
+            ]
+        );
     }
 
     #[test]

@@ -138,6 +138,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     if let Some(deadline) = deadline {
         units::check(model, deadline, today, &mut findings);
     }
+    units::future_responses(model, today, &mut findings);
     findings.append(&mut placement_findings);
     let loads = placement::loads(&index, &placed, &mut findings);
     finding::par_sort(&mut findings);

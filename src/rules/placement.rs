@@ -129,6 +129,9 @@ pub fn place(
         .iter()
         .map(|u| vec![None; u.lines.len()])
         .collect();
+    // Per group component, its placed lines: made at the first conflict, which most
+    // sites never have.
+    let mut lines_of: Option<HashMap<usize, Vec<usize>>> = None;
     for (pos, id) in ids.iter().enumerate() {
         let Some((own_t, reason)) = own[pos] else {
             continue;
@@ -157,10 +160,59 @@ pub fn place(
             .unwrap_or_default();
         let leader_ext = &index.line(ids[leader]).ext;
         if target != own_t && reason == Reason::Manual {
-            out.push(finding("tranche-override-conflict", Severity::Error, format!(
-                "extension {} has `tranche: {}`, but its group ({groups}) moves together in tranche {}, with {leader_ext}: remove the manual tranche, or place the whole group",
-                line.ext, tranches[own_t].number, tranches[target].number
-            )));
+            let lines_of = lines_of.get_or_insert_with(|| {
+                let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+                for (p, own) in own.iter().enumerate() {
+                    if own.is_some() {
+                        by_root.entry(components.find(p)).or_default().push(p);
+                    }
+                }
+                by_root
+            });
+            let together = &lines_of[&components.find(pos)];
+            let mut others: Vec<usize> = together.iter().copied().filter(|&p| p != pos).collect();
+            // As reports list lines: by extension, numerically.
+            others.sort_by_key(|&p| {
+                let ext = &index.line(ids[p]).ext;
+                (ext.len(), ext.clone())
+            });
+            let manual = tranches[own_t].number;
+            let other_exts: Vec<&str> = others
+                .iter()
+                .map(|&p| index.line(ids[p]).ext.as_str())
+                .collect();
+            let mut joined: Vec<&str> = Vec::new();
+            for p in &others {
+                for g in group_of.get(p).into_iter().flatten() {
+                    let mine = group_of.get(&pos).is_some_and(|m| m.contains(g));
+                    if !joined.contains(g) && !mine {
+                        joined.push(g);
+                    }
+                }
+            }
+            let groups = if joined.is_empty() {
+                groups
+            } else {
+                format!(
+                    "{groups}, joined by a shared member to {}",
+                    code_list(&joined)
+                )
+            };
+            let mut conflict = finding(
+                "tranche-override-conflict",
+                Severity::Error,
+                format!(
+                    "extension {} has `tranche: {manual}`, but its group ({groups}) moves together, in tranche {}: set `tranche: {manual}` on {} too to move the whole group in tranche {manual}, or remove `tranche: {manual}` from {} to move it with the group",
+                    line.ext,
+                    tranches[target].number,
+                    and_list(&other_exts),
+                    line.ext
+                ),
+            );
+            conflict
+                .exts
+                .extend(others.iter().map(|&p| index.line(ids[p]).ext.clone()));
+            out.push(conflict);
         } else if target != own_t {
             out.push(finding("group-tranche-aligned", Severity::Info, format!(
                 "extension {} moves in tranche {} instead of {}, with {leader_ext}, so that its group ({groups}) moves together",
@@ -184,6 +236,23 @@ pub fn place(
         }
     }
     placed
+}
+
+/// Ids as `` `a`, `b` ``.
+fn code_list(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// How full a tranche is.
@@ -349,6 +418,15 @@ mod tests {
 
     /// One unit per line: (cohort, manual tranche, requested); all moving. Groups by member index.
     fn run(lines: &[(&str, Option<u32>, Option<&str>)], groups: &[(GroupKind, &[usize])]) -> Run {
+        run_findings(lines, groups, &mut Vec::new())
+    }
+
+    /// [`run`], keeping the findings whole in `out`.
+    fn run_findings(
+        lines: &[(&str, Option<u32>, Option<&str>)],
+        groups: &[(GroupKind, &[usize])],
+        out: &mut Vec<Finding>,
+    ) -> Run {
         let mut model = Model {
             tranches: tranches(),
             ..Model::default()
@@ -382,9 +460,8 @@ mod tests {
             .iter()
             .map(|u| u.lines.iter().map(|l| status::of(u, l)).collect())
             .collect();
-        let mut out = Vec::new();
-        let placed = place(&index, &statuses, Some(date("2022-04-14")), &mut out);
-        let loads = loads(&index, &placed, &mut out);
+        let placed = place(&index, &statuses, Some(date("2022-04-14")), out);
+        let loads = loads(&index, &placed, out);
         Run {
             placed: placed.into_iter().map(|p| p[0]).collect(),
             rules: out.iter().map(|f| (f.rule, f.exts.join(" "))).collect(),
@@ -440,7 +517,7 @@ mod tests {
         assert_eq!(r.placed, vec![Some(3), Some(3)]);
         assert_eq!(
             r.rules,
-            vec![("tranche-override-conflict", "70000".to_string())]
+            vec![("tranche-override-conflict", "70000 70001".to_string())]
         );
         // A manual tranche later than the group's pulls the group along instead.
         let r = run(
@@ -451,6 +528,50 @@ mod tests {
         assert_eq!(
             r.rules,
             vec![("group-tranche-aligned", "70001".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_conflict_names_every_member_and_what_to_set() {
+        let messages = |groups: &[(GroupKind, &[usize])],
+                        lines: &[(&str, Option<u32>, Option<&str>)]| {
+            let mut out = Vec::new();
+            run_findings(lines, groups, &mut out);
+            out.into_iter()
+                .filter(|f| f.rule == "tranche-override-conflict")
+                .map(|f| (f.exts.join(" "), f.message))
+                .collect::<Vec<_>>()
+        };
+        let got = messages(
+            &[(GroupKind::Hunt, &[0, 1, 2])],
+            &[
+                ("department", Some(2), None),
+                ("department", None, None),
+                ("department", None, None),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "70000 70001 70002".to_string(),
+                "extension 70000 has `tranche: 2`, but its group (`g0`) moves together, in tranche 3: set `tranche: 2` on 70001 and 70002 too to move the whole group in tranche 2, or remove `tranche: 2` from 70000 to move it with the group".to_string()
+            )]
+        );
+        // Joined through a shared member: the other group's lines move with it too.
+        let got = messages(
+            &[(GroupKind::Hunt, &[0, 1]), (GroupKind::Executive, &[1, 2])],
+            &[
+                ("department", Some(2), None),
+                ("college", None, None),
+                ("department", None, None),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "70000 70001 70002".to_string(),
+                "extension 70000 has `tranche: 2`, but its group (`g0`, joined by a shared member to `g1`) moves together, in tranche 3: set `tranche: 2` on 70001 and 70002 too to move the whole group in tranche 2, or remove `tranche: 2` from 70000 to move it with the group".to_string()
+            )]
         );
     }
 

@@ -118,6 +118,7 @@ pub(crate) mod tests {
             separate_teams: false,
             coordinator: None,
             responded: None,
+            responded_line: 1,
             lines: vec![],
             groups: vec![],
         }

@@ -1,4 +1,5 @@
-//! Rules about units: coordinators who have not answered the project.
+//! Rules about units: coordinators who have not answered the project, and answers dated
+//! after today.
 
 use chrono::NaiveDate;
 
@@ -24,10 +25,72 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
     }
 }
 
+/// A `responded:` after `today` is a typo (or `--today` is wrong): the unit counts as
+/// answered all the same, so it is worth a look.
+pub fn future_responses(model: &Model, today: NaiveDate, out: &mut Vec<Finding>) {
+    for unit in &model.units {
+        if let Some(responded) = unit.responded.filter(|&r| r > today) {
+            out.push(
+                Finding::new("responded-in-future", Severity::Warning, &unit.file, Some(unit.responded_line), format!(
+                    "`responded: {responded}` is after today, {today}: correct the date the coordinator answered, or remove it until they have"
+                ))
+                .unit(&unit.id),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::status::tests::{line, unit};
     use super::*;
+
+    #[test]
+    fn a_response_dated_after_today_is_a_mistake() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // (responded, today) -> finding?
+        let cases = [
+            (Some("2022-04-21"), "2022-04-20", true),
+            (Some("2022-04-20"), "2022-04-20", false),
+            (Some("2022-04-08"), "2022-04-20", false),
+            (None, "2022-04-20", false),
+        ];
+        for (responded, today, want) in cases {
+            let mut u = unit();
+            u.responded = responded.map(d);
+            u.responded_line = 4;
+            let model = Model {
+                units: vec![u],
+                ..Model::default()
+            };
+            let mut out = Vec::new();
+            future_responses(&model, d(today), &mut out);
+            let found: Vec<_> = out
+                .iter()
+                .map(|f| {
+                    (
+                        f.rule,
+                        f.severity,
+                        f.file.as_str(),
+                        f.line,
+                        f.message.as_str(),
+                    )
+                })
+                .collect();
+            let expected = vec![(
+                "responded-in-future",
+                Severity::Warning,
+                "data/units/u.yaml",
+                Some(4),
+                "`responded: 2022-04-21` is after today, 2022-04-20: correct the date the coordinator answered, or remove it until they have",
+            )];
+            assert_eq!(
+                found,
+                if want { expected } else { vec![] },
+                "{responded:?} {today}"
+            );
+        }
+    }
 
     #[test]
     fn not_responded_after_the_deadline() {

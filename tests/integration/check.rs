@@ -256,3 +256,45 @@ fn invalid_values_do_not_echo_as_rule_findings() {
     // Other lines keep theirs.
     assert!(about("71003") > 0);
 }
+
+/// `responded:` after `--today` cannot be right: a warning at that line, in every format.
+#[test]
+fn a_response_dated_after_today_is_warned_of() {
+    let site = crate::site_copy("small");
+    let root = site.path().to_str().unwrap();
+    let physics = site.path().join("data/units/physics.yaml");
+    let text = std::fs::read_to_string(&physics).unwrap();
+    std::fs::write(
+        &physics,
+        text.replace("responded: 2022-04-08", "responded: 2022-05-08"),
+    )
+    .unwrap();
+    let (_, report) = check_json(site.path());
+    let found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "responded-in-future")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = found[0];
+    assert_eq!(
+        (&f["severity"], &f["file"], &f["line"], &f["unit"]),
+        (
+            &serde_json::json!("warning"),
+            &serde_json::json!("data/units/physics.yaml"),
+            &serde_json::json!(4),
+            &serde_json::json!("physics")
+        )
+    );
+    let text = stdout(&cutover(&["check", "--root", root, "--today", TODAY]));
+    assert!(
+        text.contains("warning[responded-in-future]: data/units/physics.yaml:4: `responded: 2022-05-08` is after today, 2022-04-20: correct the date"),
+        "{text}"
+    );
+    // On or before today, nothing to say.
+    assert!(
+        !stdout(&cutover(&["check", "--root", &small(), "--today", TODAY]))
+            .contains("responded-in-future")
+    );
+}

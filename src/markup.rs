@@ -464,7 +464,7 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         && page.is_for(&audience.id)
         && (!generated || slug.is_empty())
     {
-        let passages = passages(&page.body, page.body_line).unwrap_or_default();
+        let (passages, _) = passages_and_mistakes(&page.body, page.body_line);
         let ids = heading_ids(&for_audience(&page.body, &passages, &audience.id));
         if !ids.iter().any(|known| known == id) {
             let known = if ids.is_empty() {
@@ -619,9 +619,16 @@ pub fn to_html(
         let line = lines.line(*offset);
         // Raw control characters were refused as the page was read; a character
         // reference (`&#27;`) still makes one.
-        if let Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) = event
-            && let Some(c) = t.chars().find(|&c| crate::load::input::is_forbidden(c))
-        {
+        let made = match event {
+            Event::Text(t)
+            | Event::Start(Tag::Link { title: t, .. } | Tag::Image { title: t, .. }) => {
+                t.chars().find(|&c| crate::load::input::is_forbidden(c))
+            }
+            // Raw HTML keeps its references as written, for the browser to decode.
+            Event::Html(t) | Event::InlineHtml(t) => referenced_control(t),
+            _ => None,
+        };
+        if let Some(c) = made {
             errors.push(SyntaxError {
                 line,
                 message: format!(
@@ -733,6 +740,23 @@ pub fn to_html(
     Ok(match inserted.held {
         Some(held) => restore(&SANITISER.clean(&html).to_string(), &held),
         None => html,
+    })
+}
+
+/// The first control character that a numeric character reference in `html` (`&#27;`,
+/// `&#x1b`) makes.
+fn referenced_control(html: &str) -> Option<char> {
+    html.match_indices("&#").find_map(|(at, _)| {
+        let rest = &html[at + 2..];
+        let (digits, radix) = match rest.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (rest, 10),
+        };
+        let end = digits
+            .find(|c: char| !c.is_digit(radix))
+            .unwrap_or(digits.len());
+        let code = u32::from_str_radix(digits.get(..end.min(8))?, radix).ok()?;
+        char::from_u32(code).filter(|&c| crate::load::input::is_forbidden(c))
     })
 }
 

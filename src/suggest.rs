@@ -1,6 +1,9 @@
 //! "Did you mean ...?": the valid name nearest to a mistyped one, when it is near enough
 //! to be what was meant.
 
+/// The longest name a suggestion is looked for.
+const LONGEST: usize = 100;
+
 /// The candidate `written` was most likely meant to be: the nearest by edit distance
 /// (letters added, dropped, changed or swapped, case ignored), if that is at most a third
 /// of the word (at least one edit) and no other candidate is as near. A guess that could
@@ -9,11 +12,21 @@ pub fn nearest<'a>(
     written: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let length = written.chars().count();
+    // Names are short; the distance takes length × length memory, and a value from a
+    // file can be megabytes long.
+    if length > LONGEST {
+        return None;
+    }
     let written = written.to_lowercase();
-    let most = (written.chars().count().max(3) / 3).max(1);
+    let most = (length.max(3) / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     let mut tied = false;
     for candidate in candidates {
+        // Farther than `most` by length alone, or too long to be a name.
+        if candidate.chars().count().abs_diff(length) > most {
+            continue;
+        }
         let distance = strsim::damerau_levenshtein(&written, &candidate.to_lowercase());
         match best {
             // The same name listed twice is not a second guess.
@@ -32,6 +45,13 @@ pub fn nearest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_not_compared() {
+        let long = "a".repeat(1_000_000);
+        assert_eq!(nearest(&long, [long.as_str()]), None);
+        assert_eq!(nearest("move", [long.as_str(), "mvoe"]), Some("mvoe"));
+    }
 
     #[test]
     fn near_names_are_suggested_and_far_ones_are_not() {

@@ -138,7 +138,10 @@ impl<'a> Values<'a> {
         let misspelt = problems
             .iter()
             .filter(|p| p.file == file)
-            .filter_map(|p| Some((entry_line(text, p.line?), meant_key(p)?.to_string())))
+            .filter_map(|p| {
+                let meant = meant_key(p)?.to_string();
+                Some((entry_line(text, p.line?), meant))
+            })
             .collect();
         Values {
             file,
@@ -156,7 +159,9 @@ impl<'a> Values<'a> {
     /// Whether the entry on `line` lacks `key` because it is misspelt there: the unknown
     /// key's finding says so already, with the spelling to use.
     fn is_misspelt(&self, line: Option<u32>, key: &str) -> bool {
-        let Some(line) = line else { return false };
+        let Some(line) = line.filter(|_| !self.misspelt.is_empty()) else {
+            return false;
+        };
         let entry = entry_line(self.text, line);
         self.misspelt.iter().any(|(at, k)| *at == entry && k == key)
     }

@@ -281,8 +281,13 @@ mod tests {
             .map(|e| e.unwrap())
             .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
             .filter(|e| e.path().parent().is_some_and(|p| p.ends_with("units")))
-            // Fixtures of files that are not UTF-8 are never parsed.
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter_map(|e| {
+                let text = String::from_utf8(std::fs::read(e.path()).unwrap());
+                // The one fixture that is not UTF-8 is refused before it is parsed.
+                let expected = e.path().to_string_lossy().contains("/input-not-utf8/");
+                assert_eq!(text.is_err(), expected, "{}", e.path().display());
+                text.ok()
+            })
             .collect()
     }
 

@@ -53,52 +53,45 @@ impl Root {
         &self.given
     }
 
-    /// Why `path` (shown as `file`) may not be read, if it may not: it resolves outside the
-    /// root, is not a regular file, or is larger than `limit`. `None` if it does not exist.
-    /// Only a symlink is resolved, unless `anywhere`: a listed file's folders were checked
-    /// as they were listed, and resolving thousands of unit files would cost a build time.
-    fn refusal(
-        &self,
-        file: &str,
-        path: &Path,
-        limit: u64,
-        anywhere: bool,
-    ) -> Result<Option<Option<Finding>>> {
-        let Ok(meta) = fs::metadata(path) else {
-            if fs::symlink_metadata(path).is_ok() {
-                return Ok(Some(Some(broken_symlink(file))));
-            }
-            return Ok(None);
-        };
-        let linked = || fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if (anywhere || linked())
-            && let Some(outside) = self.outside(file, path)?
-        {
-            return Ok(Some(Some(outside)));
-        }
-        if !meta.is_file() {
-            return Ok(Some(Some(not_regular(file, &meta))));
-        }
-        if meta.len() > limit {
-            return Ok(Some(Some(too_large(file, meta.len(), limit))));
-        }
-        Ok(Some(None))
-    }
-
-    /// A finding if `path` resolves to somewhere outside the root.
-    fn outside(&self, file: &str, path: &Path) -> Result<Option<Finding>> {
+    /// A finding if `path` resolves to where a site may not read: outside the root, into a
+    /// hidden folder (`.git`, whose config may hold CI's token), or into a built output
+    /// (another audience's checklists). Only the place is judged, not what is there.
+    fn misplaced(&self, file: &str, path: &Path) -> Result<Option<Finding>> {
         let real =
             fs::canonicalize(path).with_context(|| format!("resolving {}", path.display()))?;
-        if real.starts_with(&self.real) {
+        let Ok(inside) = real.strip_prefix(&self.real) else {
+            return Ok(Some(Finding::invalid(
+                "symlink out of the root",
+                file,
+                None,
+                format!(
+                    "{file} leads out of the site root (to {}), and cutover publishes nothing from outside it: copy what you need into the site, or remove the symlink",
+                    shown(&real.to_string_lossy())
+                ),
+            )));
+        };
+        let hidden = inside
+            .components()
+            .any(|part| part.as_os_str().to_string_lossy().starts_with('.'));
+        let output = real
+            .ancestors()
+            .take_while(|dir| dir.starts_with(&self.real))
+            .any(|dir| dir.join(crate::write::MARKER).is_file());
+        if !hidden && !output {
             return Ok(None);
         }
+        let what = if hidden {
+            "a hidden file or folder"
+        } else {
+            "a site cutover built"
+        };
         Ok(Some(Finding::invalid(
-            "symlink out of the root",
+            "symlink to a hidden place",
             file,
             None,
             format!(
-                "{file} leads out of the site root (to {}), and cutover publishes nothing from outside it: copy what you need into the site, or remove the symlink",
-                shown(&real.to_string_lossy())
+                "{file} leads to {} in the site root, {what}, which is never published: copy what you need next to it, or remove the symlink",
+                shown(&inside.to_string_lossy())
             ),
         )))
     }
@@ -114,14 +107,37 @@ impl Root {
         self.read(file, path, limit, false)
     }
 
+    /// The bytes of `path`, if it leads to a regular file of at most `limit` bytes in the
+    /// root. Where it leads is resolved only for a symlink, unless `anywhere`: a listed
+    /// file's folders were judged as they were listed, and resolving thousands of unit
+    /// files would cost a build time.
     fn read(&self, file: &str, path: &Path, limit: u64, anywhere: bool) -> Result<Input<Vec<u8>>> {
-        match self.refusal(file, path, limit, anywhere)? {
-            None => return Ok(Input::Absent),
-            Some(Some(refused)) => return Ok(Input::Refused(refused)),
-            Some(None) => {}
+        let linked = match fs::symlink_metadata(path) {
+            Ok(meta) => meta.file_type().is_symlink(),
+            Err(_) => return Ok(Input::Absent),
+        };
+        if linked && fs::metadata(path).is_err() {
+            return Ok(Input::Refused(broken_symlink(file)));
         }
-        let opened = fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-        let mut bytes = Vec::new();
+        if (anywhere || linked)
+            && let Some(misplaced) = self.misplaced(file, path)?
+        {
+            return Ok(Input::Refused(misplaced));
+        }
+        // What is opened is judged, not what the path named a moment before; opening
+        // without waiting, a named pipe with no writer cannot hang the build.
+        let opened =
+            open_without_waiting(path).with_context(|| format!("reading {}", path.display()))?;
+        let meta = opened
+            .metadata()
+            .with_context(|| format!("reading {}", path.display()))?;
+        if !meta.is_file() {
+            return Ok(Input::Refused(not_regular(file, &meta)));
+        }
+        if meta.len() > limit {
+            return Ok(Input::Refused(too_large(file, meta.len(), limit)));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
         // The file may grow between the look and the read.
         opened
             .take(limit + 1)
@@ -193,6 +209,9 @@ impl Root {
                         ));
                         continue;
                     }
+                    if super::is_noise(at) {
+                        continue;
+                    }
                     if fs::metadata(at).is_err() && fs::symlink_metadata(at).is_ok() {
                         refused.push(broken_symlink(&file));
                         continue;
@@ -204,8 +223,17 @@ impl Root {
             let file = relative_name(dir, &base, path);
             // The folder itself is checked too: `static/` may be the symlink.
             let check_place = entry.path_is_symlink() || entry.depth() == 0;
-            if check_place && let Some(outside) = self.outside(&file, path)? {
-                refused.push(outside);
+            // Editors' lock files (`.#page.md`, a symlink to nothing) and other files never
+            // read are no one's mistake.
+            let noise = entry.depth() > 0 && super::is_noise(path);
+            if noise && !entry.file_type().is_file() {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if check_place && let Some(misplaced) = self.misplaced(&file, path)? {
+                refused.push(misplaced);
                 if entry.file_type().is_dir() {
                     walk.skip_current_dir();
                 }
@@ -269,10 +297,25 @@ fn broken_symlink(file: &str) -> Finding {
     )
 }
 
-fn not_regular(file: &str, meta: &fs::Metadata) -> Finding {
+/// Opens `path` for reading; on Unix without waiting for a writer, as opening a named
+/// pipe would.
+fn open_without_waiting(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
+}
+
+/// What kind of file `meta` says, for saying why it is not read.
+#[cfg(unix)]
+fn kind_of(meta: &fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt as _;
     let kind = meta.file_type();
-    let what = if kind.is_fifo() {
+    if kind.is_fifo() {
         "a named pipe"
     } else if kind.is_char_device() || kind.is_block_device() {
         "a device"
@@ -282,7 +325,20 @@ fn not_regular(file: &str, meta: &fs::Metadata) -> Finding {
         "a folder"
     } else {
         "not a regular file"
-    };
+    }
+}
+
+#[cfg(not(unix))]
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn not_regular(file: &str, meta: &fs::Metadata) -> Finding {
+    let what = kind_of(meta);
     Finding::invalid(
         "not a regular file",
         file,

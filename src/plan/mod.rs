@@ -632,7 +632,7 @@ impl<'a> Frame<'a> {
             file: p.file.clone(),
             text: crate::markup::for_audience(
                 &p.body,
-                &crate::markup::passages(&p.body, p.body_line).unwrap_or_default(),
+                &crate::markup::passages_and_mistakes(&p.body, p.body_line).0,
                 aud,
             ),
             first_line: p.body_line,

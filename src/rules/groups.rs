@@ -53,8 +53,9 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            // The same, each member of another unit with where it is written: its
-            // decision is made in that file, not this one.
+            // The same, each member of another unit with the file it is written in: its
+            // decision is made there, not here. (Not its line: this unit's checklist would
+            // change whenever lines move in that file.)
             let exts_where = |want: &[Status]| {
                 members
                     .iter()
@@ -64,7 +65,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                         if owner.file == unit.file {
                             line.ext.clone()
                         } else {
-                            format!("{} in {}:{}", line.ext, owner.file, line.line)
+                            format!("{} in {}", line.ext, owner.file)
                         }
                     })
                     .collect::<Vec<_>>()
@@ -221,8 +222,8 @@ mod tests {
         assert_eq!(
             messages,
             vec![
-                "hunt group `g` is split (moving: 70001; staying or unable to move: 80002 in data/units/law.yaml:17): the whole group moves or stays, so align the decisions",
-                "hunt group `g` is partly undecided (moving: 70001; undecided: 70002, 80001 in data/units/law.yaml:12): decide the rest, the group moves as one",
+                "hunt group `g` is split (moving: 70001; staying or unable to move: 80002 in data/units/law.yaml): the whole group moves or stays, so align the decisions",
+                "hunt group `g` is partly undecided (moving: 70001; undecided: 70002, 80001 in data/units/law.yaml): decide the rest, the group moves as one",
             ]
         );
     }

@@ -123,6 +123,55 @@ fn symlinks_inside_the_root_are_followed_and_broken_ones_named() {
 }
 
 #[test]
+fn symlinks_to_hidden_places_and_built_sites_are_refused() {
+    let site = site_copy("small");
+    let root = site.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::write(
+        root.join(".git/config"),
+        "[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n",
+    )
+    .unwrap();
+    let public = root.join("public");
+    assert!(build(root, &public).status.success());
+    fs::create_dir_all(root.join("static")).unwrap();
+    symlink("../.git/config", root.join("static/config")).unwrap();
+    symlink("../public/coordinators", root.join("static/people")).unwrap();
+    let found = problems(root);
+    for (link, place) in [
+        (
+            "static/config",
+            ".git/config in the site root, a hidden file or folder",
+        ),
+        (
+            "static/people",
+            "public/coordinators in the site root, a site cutover built",
+        ),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(&format!("{link}: {link} leads to {place}"))),
+            "{link}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn editors_lock_files_are_not_mistakes() {
+    let site = site_copy("small");
+    let root = site.path();
+    // Emacs marks a page being edited with a symlink to nothing.
+    symlink(
+        "someone@host.1234:1700000000",
+        root.join("content/.#deciding.md"),
+    )
+    .unwrap();
+    let out = build(root, &root.join("public"));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
 fn only_regular_files_of_a_sane_size_are_read() {
     let site = site_copy("small");
     let root = site.path();

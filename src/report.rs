@@ -1,4 +1,5 @@
-//! Findings as a report: text (rustc style), JSON (SPEC §5) or GitHub annotations.
+//! Findings as a report: text (rustc style), JSON (version 1, whose shape README.md
+//! describes under `check`) or GitHub annotations.
 
 use std::fmt::Write as _;
 

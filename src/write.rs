@@ -1,5 +1,6 @@
-//! Writing the site: the only place that writes. Everything goes into a fresh folder beside
-//! the output, which is then swapped in, so a failed build leaves the old site as it was.
+//! Writing the built site (`cutover new`'s files and the `--changes` report are written
+//! where they are made). Everything goes into a fresh folder beside the output, which is
+//! then swapped in, so a failed build leaves the old site as it was.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};

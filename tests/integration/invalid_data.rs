@@ -1,4 +1,5 @@
-//! Invalid data: one fixture per case of SPEC §3, each asserting file, line and message.
+//! Invalid data (the mistakes that stop `build` and fail `check`): one fixture per case,
+//! each asserting file, line and message.
 //!
 //! A case is a folder `tests/fixtures/invalid/CASE/` holding only what differs from the
 //! valid base site `tests/fixtures/sites/small/`, so each fixture shows its mistake at a

@@ -1,4 +1,5 @@
-//! Reading a site root: the only place that reads input.
+//! Reading a site root's data and content. Every input, the theme's files too, is opened
+//! through [`input`].
 //!
 //! Loading never stops at the first problem: each file is parsed on its own, bad values are
 //! collected, and cross-file references are checked at the end (see [`validate`]). The

@@ -44,7 +44,7 @@ pub fn text_line(f: &Finding) -> String {
     one_line(&format!(
         "{}[{}]: {}: {}",
         f.severity.as_str(),
-        f.rule,
+        f.rule.id(),
         location(f),
         f.message
     ))
@@ -116,7 +116,7 @@ fn github(checked: &Checked) -> String {
         let _ = writeln!(
             out,
             ",title={}::{}",
-            escape_property(f.rule),
+            escape_property(f.rule.id()),
             escape_data(&f.message)
         );
     }

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::Checked;
 use crate::finding::{Finding, Severity};
 use crate::model::Capacity;
 use crate::rules::emails;
+use crate::{BuildError, Checked};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -35,6 +35,27 @@ pub fn location(f: &Finding) -> String {
         Some(line) => format!("{}:{line}", f.file),
         None => f.file.clone(),
     }
+}
+
+/// A failed build as `build` and `serve` show it: each problem of invalid data on a line of
+/// its own ([`text_line`]), then what failed, with its causes.
+pub fn error(err: &BuildError) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    match err {
+        BuildError::Invalid(problems) => {
+            lines.extend(problems.iter().map(text_line));
+            lines.push(format!("error: {err}"));
+        }
+        BuildError::Other(err) => {
+            lines.push(format!("error: {err}"));
+            lines.extend(
+                err.chain()
+                    .skip(1)
+                    .map(|cause| format!("  Caused by: {cause}")),
+            );
+        }
+    }
+    lines.join("\n")
 }
 
 /// One finding a line, rustc style: `error[rule]: file:line: message`. Control characters
@@ -262,6 +283,26 @@ mod tests {
         assert_eq!(
             text_line(&f),
             "error[invalid-data]: data/units/a.yaml:3: name `A\\u{1b}[2J\\u{a}error[fake]: x`\t"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_prints_its_problems_or_its_causes() {
+        let invalid = BuildError::Invalid(vec![
+            Finding::invalid("x", "data/units/a.yaml", Some(3), "name missing"),
+            Finding::invalid("y", "data/site.yaml", None, "title missing"),
+        ]);
+        assert_eq!(
+            error(&invalid),
+            "error[invalid-data]: data/units/a.yaml:3: name missing\n\
+             error[invalid-data]: data/site.yaml: title missing\n\
+             error: the data has 2 problem(s); nothing was built"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let other = BuildError::from(anyhow::Error::new(io).context("reading data/site.yaml"));
+        assert_eq!(
+            error(&other),
+            "error: reading data/site.yaml\n  Caused by: no such file"
         );
     }
 }

@@ -109,11 +109,10 @@ pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
     if checked.is_valid() {
         let rendered = render::Theme::load(root, checked.model.site.as_ref())
             .and_then(|theme| stream::stream(&checked, &theme, root, None, None));
-        if let Err(e) = rendered {
-            match e.downcast::<InvalidData>() {
-                Ok(InvalidData(problems)) => checked.built = problems,
-                Err(other) => return Err(other),
-            }
+        match rendered {
+            Ok(_) => {}
+            Err(BuildError::Invalid(problems)) => checked.built = problems,
+            Err(BuildError::Other(e)) => return Err(e),
         }
     }
     Ok(checked)
@@ -121,19 +120,20 @@ pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
 
 /// `checked`, if its data is valid and `only` names audiences it has; else the error to
 /// report.
-fn buildable(checked: Checked, only: Option<&[String]>) -> Result<Checked> {
+fn buildable(checked: Checked, only: Option<&[String]>) -> Result<Checked, BuildError> {
     if !checked.is_valid() {
         let mut problems = checked.problems;
         finding::sort(&mut problems);
-        return Err(InvalidData(problems).into());
+        return Err(BuildError::Invalid(problems));
     }
     if let (Some(only), Some(site)) = (only, &checked.model.site) {
         let known: Vec<&str> = site.audiences.iter().map(|a| a.id.as_str()).collect();
         if let Some(unknown) = only.iter().find(|id| !known.contains(&id.as_str())) {
-            anyhow::bail!(
+            return Err(anyhow::anyhow!(
                 "--audience {unknown} is not an audience of site.yaml (audiences: {})",
                 known.join(", ")
-            );
+            )
+            .into());
         }
     }
     Ok(checked)
@@ -157,21 +157,35 @@ fn marked_audiences(checked: &Checked, built: &[String]) -> (Option<String>, boo
     (checklists, personal)
 }
 
-/// The data is invalid: nothing was built. Carries the problems, for the caller to print.
+/// Why nothing was built. Invalid data is a value of its own, not an error to look for
+/// inside another: `check` reports its findings, `build` and `serve` print them
+/// ([`report::error`]).
 #[derive(Debug)]
-pub struct InvalidData(pub Vec<Finding>);
+pub enum BuildError {
+    /// The data (or the theme) is invalid: every problem, with the file to correct.
+    Invalid(Vec<Finding>),
+    /// Anything else: a file not read or written, an option that names nothing.
+    Other(anyhow::Error),
+}
 
-impl fmt::Display for InvalidData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the data has {} problem(s); nothing was built",
-            self.0.len()
-        )
+impl From<anyhow::Error> for BuildError {
+    fn from(err: anyhow::Error) -> Self {
+        BuildError::Other(err)
     }
 }
 
-impl std::error::Error for InvalidData {}
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Invalid(problems) => write!(
+                f,
+                "the data has {} problem(s); nothing was built",
+                problems.len()
+            ),
+            BuildError::Other(err) => write!(f, "{err}"),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -210,8 +224,12 @@ pub struct Caches {
 }
 
 /// Loads, checks and renders `root` without writing anything: every audience, or those
-/// in `only`. Invalid data (or a theme that does not render) is an [`InvalidData`] error.
-pub fn render_site(root: &Path, today: NaiveDate, only: Option<&[String]>) -> Result<Rendered> {
+/// in `only`. Invalid data (or a theme that does not render) is [`BuildError::Invalid`].
+pub fn render_site(
+    root: &Path,
+    today: NaiveDate,
+    only: Option<&[String]>,
+) -> Result<Rendered, BuildError> {
     render_site_cached(root, today, only, &mut Caches::default())
 }
 
@@ -221,18 +239,18 @@ pub fn render_site_cached(
     today: NaiveDate,
     only: Option<&[String]>,
     caches: &mut Caches,
-) -> Result<Rendered> {
+) -> Result<Rendered, BuildError> {
     let checked = buildable(check_cached(root, today, &mut caches.loads)?, only)?;
     let theme = render::Theme::load(root, checked.model.site.as_ref())?;
     let plan = plan::plan(&checked, only, &mut caches.plans);
-    let rendering =
-        render::render(&plan, &theme, &checked, &mut caches.renders).map_err(InvalidData)?;
+    let rendering = render::render(&plan, &theme, &checked, &mut caches.renders)
+        .map_err(BuildError::Invalid)?;
     let (mut files, fresh) = (rendering.files, rendering.fresh);
     let statics = theme.static_files(root, &plan.audiences)?;
     let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let replacing = stream::statics_replacing(&statics, &made, root, &checked, &plan.audiences);
     if !replacing.is_empty() {
-        return Err(InvalidData(replacing).into());
+        return Err(BuildError::Invalid(replacing));
     }
     files.extend(statics);
     // A site with a broken link is not published: each is reported with the file to correct.
@@ -245,7 +263,7 @@ pub fn render_site_cached(
         .collect();
     let broken = links::check(&files, &sources, &mut caches.links);
     if !broken.is_empty() {
-        return Err(InvalidData(broken).into());
+        return Err(BuildError::Invalid(broken));
     }
     let (checklists, personal) = marked_audiences(&checked, &plan.audiences);
     let audiences = plan.audiences.len();
@@ -274,8 +292,8 @@ pub struct Built {
 }
 
 /// Builds every audience's site into `options.out`, atomically. Invalid data is an
-/// [`InvalidData`] error and leaves the output as it was.
-pub fn build(options: &BuildOptions) -> Result<Built> {
+/// [`BuildError::Invalid`] and leaves the output as it was.
+pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let start = Instant::now();
     let (root, only) = (&options.root, options.audiences.as_deref());
     let out = write::check_target(root, &options.out)?;

@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashSet;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::render::File;
 
-pub const RULE: &str = "broken-link";
+pub const RULE: Rule = Rule::BrokenLink;
 
 /// The links (`href`, `src`) and the ids of an HTML text, in one pass over it. A page
 /// has thousands of `=` (every cell's `data-label`): each is judged by the few bytes

@@ -14,7 +14,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 use cutover::report::{self, Format};
-use cutover::{BuildOptions, InvalidData};
+use cutover::{BuildError, BuildOptions};
 
 /// Invalid data, or (`check`) a finding that fails the run.
 const EXIT_INVALID: u8 = 1;
@@ -26,18 +26,11 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            if let Some(InvalidData(problems)) = err.downcast_ref::<InvalidData>() {
-                for p in problems {
-                    eprintln!("{}", report::text_line(p));
-                }
-                eprintln!("error: {err}");
-                return ExitCode::from(EXIT_INVALID);
-            }
-            eprintln!("error: {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  Caused by: {cause}");
-            }
-            ExitCode::from(EXIT_ERROR)
+            eprintln!("{}", report::error(&err));
+            ExitCode::from(match err {
+                BuildError::Invalid(_) => EXIT_INVALID,
+                BuildError::Other(_) => EXIT_ERROR,
+            })
         }
     }
 }
@@ -46,7 +39,7 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn run(command: Command) -> anyhow::Result<u8> {
+fn run(command: Command) -> Result<u8, BuildError> {
     match command {
         Command::Build {
             root,
@@ -79,7 +72,8 @@ fn run(command: Command) -> anyhow::Result<u8> {
             );
             eprint!("{}", built.changes.text());
             if let Some(file) = changes {
-                let json = serde_json::to_string_pretty(&built.changes)?;
+                let json =
+                    serde_json::to_string_pretty(&built.changes).map_err(anyhow::Error::from)?;
                 std::fs::write(&file, json + "\n")
                     .with_context(|| format!("writing the change report to {}", file.display()))?;
             }

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::Checked;
 use crate::finding::{Finding, Severity};
 use crate::model::Capacity;
 use crate::rules::emails;
+use crate::{BuildError, Checked};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -38,6 +38,27 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
+/// A failed build as `build` and `serve` show it: each problem of invalid data on a line of
+/// its own ([`text_line`]), then what failed, with its causes.
+pub fn error(err: &BuildError) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    match err {
+        BuildError::Invalid(problems) => {
+            lines.extend(problems.iter().map(text_line));
+            lines.push(format!("error: {err}"));
+        }
+        BuildError::Other(err) => {
+            lines.push(format!("error: {err}"));
+            lines.extend(
+                err.chain()
+                    .skip(1)
+                    .map(|cause| format!("  Caused by: {cause}")),
+            );
+        }
+    }
+    lines.join("\n")
+}
+
 /// One finding a line, rustc style: `error[rule]: file:line: message`. Control characters
 /// (line ends included) are escaped: a value from the data must not start a line of its own
 /// or move the terminal's cursor, and so fake another finding.
@@ -45,7 +66,7 @@ pub fn text_line(f: &Finding) -> String {
     one_line(&format!(
         "{}[{}]: {}: {}",
         f.severity.as_str(),
-        f.rule,
+        f.rule.id(),
         location(f),
         f.message
     ))
@@ -117,7 +138,7 @@ fn github(checked: &Checked) -> String {
         let _ = writeln!(
             out,
             ",title={}::{}",
-            escape_property(f.rule),
+            escape_property(f.rule.id()),
             escape_data(&f.message)
         );
     }
@@ -263,6 +284,26 @@ mod tests {
         assert_eq!(
             text_line(&f),
             "error[invalid-data]: data/units/a.yaml:3: name `A\\u{1b}[2J\\u{a}error[fake]: x`\t"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_prints_its_problems_or_its_causes() {
+        let invalid = BuildError::Invalid(vec![
+            Finding::invalid("x", "data/units/a.yaml", Some(3), "name missing"),
+            Finding::invalid("y", "data/site.yaml", None, "title missing"),
+        ]);
+        assert_eq!(
+            error(&invalid),
+            "error[invalid-data]: data/units/a.yaml:3: name missing\n\
+             error[invalid-data]: data/site.yaml: title missing\n\
+             error: the data has 2 problem(s); nothing was built"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let other = BuildError::from(anyhow::Error::new(io).context("reading data/site.yaml"));
+        assert_eq!(
+            error(&other),
+            "error: reading data/site.yaml\n  Caused by: no such file"
         );
     }
 }

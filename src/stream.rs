@@ -16,7 +16,7 @@ use crate::finding::Finding;
 use crate::plan::{Output, Planned, Planner};
 use crate::render::{self, Theme};
 use crate::write::Stage;
-use crate::{Checked, InvalidData, links};
+use crate::{BuildError, Checked, links};
 
 /// What is kept of a file once it is written.
 pub struct Kept {
@@ -44,14 +44,14 @@ enum Failure {
 
 /// Renders every file of the site for `only` (or every audience) and hands each to
 /// `stage` (when there is one). Pages that do not render, or links that lead nowhere, are
-/// an [`InvalidData`] error naming every one; the stage is then left unfinished.
+/// [`BuildError::Invalid`], naming every one; the stage is then left unfinished.
 pub fn stream(
     checked: &Checked,
     theme: &Theme,
     root: &Path,
     only: Option<&[String]>,
     stage: Option<&Stage>,
-) -> Result<Streamed> {
+) -> Result<Streamed, BuildError> {
     let Some(planner) = Planner::new(checked, only) else {
         return Ok(Streamed {
             files: Vec::new(),
@@ -106,17 +106,17 @@ pub fn stream(
         match result {
             Ok(kept) => files.push(kept),
             Err(Failure::Invalid(finding)) => problems.push(finding),
-            Err(Failure::Io(e)) => return Err(e),
+            Err(Failure::Io(e)) => return Err(e.into()),
         }
     }
     if !problems.is_empty() {
         crate::finding::sort(&mut problems);
-        return Err(InvalidData(render::fold_repeats(problems)).into());
+        return Err(BuildError::Invalid(render::fold_repeats(problems)));
     }
     // A site with a broken link is not published: each is reported with the file to correct.
     let broken = broken_links(&files);
     if !broken.is_empty() {
-        return Err(InvalidData(broken).into());
+        return Err(BuildError::Invalid(broken));
     }
     Ok(Streamed { files, audiences })
 }

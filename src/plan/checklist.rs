@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
 use super::{Ctx, cohort_name, long_date};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Decision, GroupKind, Unit};
 use crate::rules::{Counts, Status, groups, status};
 
@@ -148,7 +148,7 @@ impl UnitChecklist<'_, '_> {
                     format!("{ext} ({status})")
                 })
                 .collect();
-            let rule_of = |rule: &str| problems.iter().find(|f| f.rule == rule);
+            let rule_of = |rule: Rule| problems.iter().find(|f| f.rule == rule);
             let placed = groups::members(index, g)
                 .iter()
                 .find_map(|m| analysis.placed_of(*m));
@@ -160,11 +160,11 @@ impl UnitChecklist<'_, '_> {
                         "No member moves: the pickup group stays as it is.".to_string(),
                     ),
                 }
-            } else if let Some(f) = rule_of("hunt-group-split").or(rule_of("executive-split")) {
+            } else if let Some(f) = rule_of(Rule::HuntGroupSplit).or(rule_of(Rule::ExecutiveSplit)) {
                 ("no", f.message.clone())
-            } else if let Some(f) = rule_of("group-undecided") {
+            } else if let Some(f) = rule_of(Rule::GroupUndecided) {
                 ("not-yet", f.message.clone())
-            } else if let Some(f) = rule_of("tranche-override-conflict") {
+            } else if let Some(f) = rule_of(Rule::TrancheOverrideConflict) {
                 (
                     "yes",
                     format!(
@@ -226,10 +226,10 @@ impl UnitChecklist<'_, '_> {
             .filter(|f| {
                 matches!(
                     f.rule,
-                    "hunt-group-split"
-                        | "executive-split"
-                        | "group-undecided"
-                        | "tranche-override-conflict"
+                    Rule::HuntGroupSplit
+                        | Rule::ExecutiveSplit
+                        | Rule::GroupUndecided
+                        | Rule::TrancheOverrideConflict
                 )
             })
             .count();
@@ -237,7 +237,7 @@ impl UnitChecklist<'_, '_> {
         let pickup = findings
             .iter()
             .filter(|f| {
-                f.rule == "pickup-group-loss" && f.unit.as_deref() == Some(unit.id.as_str())
+                f.rule == Rule::PickupGroupLoss && f.unit.as_deref() == Some(unit.id.as_str())
             })
             .count();
         let deadline = &ctx.deadline_label;
@@ -376,7 +376,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .iter()
             .map(|f| FindingRow {
                 severity: f.severity.as_str(),
-                rule: f.rule,
+                rule: f.rule.id(),
                 message_html: crate::markup::code_spans(&f.message),
                 location: crate::report::location(f),
             })

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::Checked;
+use crate::finding::Rule;
 use crate::model::{Audience, Capacity, Page, Site};
 use crate::rules::{Counts, emails, groups};
 
@@ -175,7 +176,7 @@ impl<'a> Ctx<'a> {
             }
             // A group's own findings concern every unit with a line in it; a line's
             // finding that names its group stays with the line's unit.
-            if crate::rules::groups::RULES.contains(&f.rule) {
+            if f.rule.is_about_group() {
                 for u in f
                     .group
                     .as_deref()
@@ -756,7 +757,7 @@ fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
             let over = analysis
                 .findings
                 .iter()
-                .any(|f| f.rule == "tranche-over-capacity" && f.tranche == Some(t.number));
+                .any(|f| f.rule == Rule::TrancheOverCapacity && f.tranche == Some(t.number));
             TrancheRow {
                 number: t.number,
                 label: t

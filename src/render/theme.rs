@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 use tera::Tera;
 
-use crate::InvalidData;
+use crate::BuildError;
 use crate::finding::Finding;
 use crate::load::input::{self, MAX_STATIC_BYTES, MAX_TEXT_BYTES};
 use crate::load::{Input, Root, visible};
@@ -39,8 +39,8 @@ const STATIC: &[(&str, &str)] = &[(
 )];
 
 /// The files under `dir` (relative to the root) with their bytes, by path relative to
-/// `dir`; any that may not be read (see [`Root::list`]) make an [`InvalidData`] error.
-fn read_all(root: &Root, dir: &str, limit: u64) -> Result<Vec<(String, Vec<u8>)>> {
+/// `dir`; any that may not be read (see [`Root::list`]) make [`BuildError::Invalid`].
+fn read_all(root: &Root, dir: &str, limit: u64) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let mut refused = Vec::new();
     let mut files = Vec::new();
     for (rel, path) in visible(root.list(dir, usize::MAX, &mut refused)?) {
@@ -52,7 +52,7 @@ fn read_all(root: &Root, dir: &str, limit: u64) -> Result<Vec<(String, Vec<u8>)>
         }
     }
     if !refused.is_empty() {
-        return Err(InvalidData(refused).into());
+        return Err(BuildError::Invalid(refused));
     }
     Ok(files)
 }
@@ -132,17 +132,18 @@ pub struct Theme {
 
 impl Theme {
     /// The site's theme: built-in files, replaced by those in `root/themes/NAME/`.
-    pub fn load(root: &Path, site: Option<&Site>) -> Result<Theme> {
+    pub fn load(root: &Path, site: Option<&Site>) -> Result<Theme, BuildError> {
         let name = site.map(|s| s.theme.as_str()).unwrap_or("default");
         let dir = root.join("themes").join(name);
         if name != "default" && !dir.is_dir() {
-            return Err(InvalidData(vec![Finding::invalid(
+            return Err(BuildError::Invalid(vec![Finding::invalid(
                 "bad value",
                 "data/site.yaml",
                 None,
-                format!("`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to use the built-in default"),
-            )])
-            .into());
+                format!(
+                    "`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to use the built-in default"
+                ),
+            )]));
         }
         let mut templates: BTreeMap<String, (String, String)> = TEMPLATES
             .iter()
@@ -165,7 +166,7 @@ impl Theme {
             }
         }
         if !refused.is_empty() {
-            return Err(InvalidData(refused).into());
+            return Err(BuildError::Invalid(refused));
         }
         let fingerprints = fingerprints(&templates);
         let mut tera = Tera::new();
@@ -181,7 +182,7 @@ impl Theme {
                 .map(|(n, (body, _))| (n.as_str(), body.as_str())),
         )
         .map_err(|e| {
-            InvalidData(vec![Finding::invalid(
+            BuildError::Invalid(vec![Finding::invalid(
                 "template does not parse",
                 format!("themes/{name}/templates"),
                 None,
@@ -225,7 +226,11 @@ impl Theme {
     /// The theme's static files and the root's `static/**` (which win), as published: at
     /// the top of the output and in each of `audiences`' folders, each of which stands
     /// alone. One copy of each file's bytes is shared by all its places.
-    pub fn static_files(&self, root: &Path, audiences: &[String]) -> Result<Vec<super::File>> {
+    pub fn static_files(
+        &self,
+        root: &Path,
+        audiences: &[String],
+    ) -> Result<Vec<super::File>, BuildError> {
         let mut files: BTreeMap<String, Vec<u8>> = self.statics.iter().cloned().collect();
         files.extend(read_all(&Root::new(root)?, "static", MAX_STATIC_BYTES)?);
         let files: Vec<(String, std::sync::Arc<Vec<u8>>)> = files

@@ -3,16 +3,8 @@
 
 use super::status::Status;
 use super::{Index, LineId};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Group, GroupKind, Unit};
-
-/// The rules whose findings are about a whole group (not one of its lines).
-pub const RULES: [&str; 4] = [
-    "hunt-group-split",
-    "executive-split",
-    "group-undecided",
-    "delegation-no-whitelist",
-];
 
 /// The members of a group that resolve to lines, with their ids.
 pub fn members(index: &Index, group: &Group) -> Vec<LineId> {
@@ -26,7 +18,7 @@ pub fn members(index: &Index, group: &Group) -> Vec<LineId> {
 fn group_finding(
     unit: &Unit,
     group: &Group,
-    rule: &'static str,
+    rule: Rule,
     severity: Severity,
     message: String,
 ) -> Finding {
@@ -77,7 +69,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     for m in members.iter().filter(|m| status(m) == Status::Moving) {
                         let (owner, line) = (index.unit(*m), index.line(*m));
                         out.push(
-                            Finding::new("pickup-group-loss", Severity::Warning, &owner.file, Some(line.line), format!(
+                            Finding::new(Rule::PickupGroupLoss, Severity::Warning, &owner.file, Some(line.line), format!(
                                 "extension {} moves, so it leaves pickup group `{id}`: tell its members they can no longer pick up each other's calls",
                                 line.ext
                             ))
@@ -89,8 +81,8 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                 }
                 GroupKind::Hunt | GroupKind::Executive => {
                     let (split_rule, what) = match group.kind {
-                        GroupKind::Hunt => ("hunt-group-split", "hunt group"),
-                        _ => ("executive-split", "executive group"),
+                        GroupKind::Hunt => (Rule::HuntGroupSplit, "hunt group"),
+                        _ => (Rule::ExecutiveSplit, "executive group"),
                     };
                     let apart = exts_where(&[Status::Staying, Status::Blocked]);
                     if moving > 0 && !apart.is_empty() {
@@ -101,7 +93,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     }
                     let undecided = exts_where(&[Status::Undecided]);
                     if moving > 0 && !undecided.is_empty() {
-                        out.push(group_finding(unit, group, "group-undecided", Severity::Warning, format!(
+                        out.push(group_finding(unit, group, Rule::GroupUndecided, Severity::Warning, format!(
                             "{what} `{id}` is partly undecided (moving: {}; undecided: {undecided}): decide the rest, the group moves as one",
                             exts(&[Status::Moving])
                         )));
@@ -110,7 +102,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                         && !members.is_empty()
                         && moving == members.len()
                     {
-                        out.push(group_finding(unit, group, "delegation-no-whitelist", Severity::Info, format!(
+                        out.push(group_finding(unit, group, Rule::DelegationNoWhitelist, Severity::Info, format!(
                             "executive group `{id}` moves: Teams delegation has no white list, so calls no longer go straight to the manager"
                         )));
                     }
@@ -171,7 +163,7 @@ mod tests {
         let mut out = Vec::new();
         check(&index, &statuses, &mut out);
         out.iter()
-            .map(|f| (f.rule, f.severity, f.exts.len()))
+            .map(|f| (f.rule.id(), f.severity, f.exts.len()))
             .collect()
     }
 

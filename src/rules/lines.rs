@@ -3,16 +3,10 @@
 
 use super::Index;
 use super::status::{self, Status};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Decision, Line, Unit};
 
-fn finding(
-    unit: &Unit,
-    line: &Line,
-    rule: &'static str,
-    severity: Severity,
-    message: String,
-) -> Finding {
+fn finding(unit: &Unit, line: &Line, rule: Rule, severity: Severity, message: String) -> Finding {
     Finding::new(rule, severity, &unit.file, Some(line.line), message)
         .unit(&unit.id)
         .exts([&line.ext])
@@ -47,18 +41,18 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
         }
         if status == Status::Staying && !line.uses.is_empty() {
             let uses: Vec<&str> = line.uses.iter().map(|u| u.describe()).collect();
-            out.push(finding(unit, line, "features-lost", Severity::Warning, format!(
+            out.push(finding(unit, line, Rule::FeaturesLost, Severity::Warning, format!(
                 "extension {ext} stays on Chorus but uses {}, which the upgrade removes: confirm the holder accepts losing it, or move the line",
                 uses.join(", ")
             )));
         }
         if status == Status::Undecided && line.ms_teams {
-            out.push(finding(unit, line, "undecided", Severity::Warning, format!(
+            out.push(finding(unit, line, Rule::Undecided, Severity::Warning, format!(
                 "extension {ext} is flagged in the MS Teams column but has no decision: add `decision: move` or `decision: stay`"
             )));
         }
         if status == Status::Moving && !line.ms_teams {
-            out.push(finding(unit, line, "unflagged-move", Severity::Info, format!(
+            out.push(finding(unit, line, Rule::UnflaggedMove, Severity::Info, format!(
                 "extension {ext} moves but is not flagged in the MS Teams column: it needs a Telephony over Teams licence"
             )));
         }
@@ -99,7 +93,7 @@ mod tests {
         let statuses = vec![vec![status::of(&model.units[0], &model.units[0].lines[0])]];
         let mut out = Vec::new();
         check(&index, &statuses, &mut out);
-        out.iter().map(|f| (f.rule, f.severity)).collect()
+        out.iter().map(|f| (f.rule.id(), f.severity)).collect()
     }
 
     #[test]

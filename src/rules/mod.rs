@@ -73,12 +73,13 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// For each extension, the rules of the findings that name it, sorted, each once.
+    /// For each extension, the ids of the rules of the findings that name it, sorted, each
+    /// once.
     pub fn rules_by_ext(&self) -> rustc_hash::FxHashMap<&str, Vec<&'static str>> {
         let mut by_ext: rustc_hash::FxHashMap<&str, Vec<&'static str>> = Default::default();
         for f in &self.findings {
             for ext in &f.exts {
-                by_ext.entry(ext.as_str()).or_default().push(f.rule);
+                by_ext.entry(ext.as_str()).or_default().push(f.rule.id());
             }
         }
         for rules in by_ext.values_mut() {

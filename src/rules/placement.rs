@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::status::Status;
 use super::{Index, LineId, groups};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Capacity, Line, Tranche, Unit};
 
 /// How a line's own tranche was chosen.
@@ -199,7 +199,7 @@ pub fn place(
                 )
             };
             let mut conflict = finding(
-                "tranche-override-conflict",
+                Rule::TrancheOverrideConflict,
                 Severity::Error,
                 format!(
                     "extension {} has `tranche: {manual}`, but its group ({groups}) moves together, in tranche {}: set `tranche: {manual}` on {} too to move the whole group in tranche {manual}, or remove `tranche: {manual}` from {} to move it with the group",
@@ -214,14 +214,14 @@ pub fn place(
                 .extend(others.iter().map(|&p| index.line(ids[p]).ext.clone()));
             out.push(conflict);
         } else if target != own_t {
-            out.push(finding("group-tranche-aligned", Severity::Info, format!(
+            out.push(finding(Rule::GroupTrancheAligned, Severity::Info, format!(
                 "extension {} moves in tranche {} instead of {}, with {leader_ext}, so that its group ({groups}) moves together",
                 line.ext, tranches[target].number, tranches[own_t].number
             )));
         }
         if reason == Reason::Late {
             let mut late = finding(
-                "late-request",
+                Rule::LateRequest,
                 Severity::Info,
                 format!(
                     "extension {} asked to move on {}, after the response deadline: it goes in the late tranche {}",
@@ -284,7 +284,7 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
     }
     for (t, load) in tranches.iter().zip(&loads) {
         let over = |what: String, count: u32, cap: u32| {
-            Finding::new("tranche-over-capacity", Severity::Error, "data/tranches.yaml", Some(t.line), format!(
+            Finding::new(Rule::TrancheOverCapacity, Severity::Error, "data/tranches.yaml", Some(t.line), format!(
                 "tranche {} has {count} {what} placed for {cap} place(s): raise its capacity or move {} line(s) to another tranche",
                 t.number,
                 count - cap
@@ -464,7 +464,10 @@ mod tests {
         let loads = loads(&index, &placed, out);
         Run {
             placed: placed.into_iter().map(|p| p[0]).collect(),
-            rules: out.iter().map(|f| (f.rule, f.exts.join(" "))).collect(),
+            rules: out
+                .iter()
+                .map(|f| (f.rule.id(), f.exts.join(" ")))
+                .collect(),
             loads,
         }
     }
@@ -538,7 +541,7 @@ mod tests {
             let mut out = Vec::new();
             run_findings(lines, groups, &mut out);
             out.into_iter()
-                .filter(|f| f.rule == "tranche-override-conflict")
+                .filter(|f| f.rule == Rule::TrancheOverrideConflict)
                 .map(|f| (f.exts.join(" "), f.message))
                 .collect::<Vec<_>>()
         };

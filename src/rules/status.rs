@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::finding::Rule;
 use crate::model::{Decision, Line, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -60,12 +61,12 @@ pub enum Block {
 }
 
 impl Block {
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> Rule {
         match self {
-            Block::SeparateTeams => "separate-teams",
-            Block::Shared => "shared-line",
-            Block::Critical => "critical-line",
-            Block::ContactCentre => "contact-centre",
+            Block::SeparateTeams => Rule::SeparateTeams,
+            Block::Shared => Rule::SharedLine,
+            Block::Critical => Rule::CriticalLine,
+            Block::ContactCentre => Rule::ContactCentre,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::model::Model;
 
 pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec<Finding>) {
@@ -15,7 +15,7 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
         if unit.responded.is_none() && flagged > 0 {
             let days = (today - deadline).num_days();
             out.push(
-                Finding::new("unit-not-responded", Severity::Warning, &unit.file, None, format!(
+                Finding::new(Rule::UnitNotResponded, Severity::Warning, &unit.file, None, format!(
                     "{} has {flagged} line(s) flagged in the MS Teams column and has not answered the project, {days} day(s) after the {deadline} deadline: add `responded:` once the coordinator has replied",
                     unit.name
                 ))
@@ -31,7 +31,7 @@ pub fn future_responses(model: &Model, today: NaiveDate, out: &mut Vec<Finding>)
     for unit in &model.units {
         if let Some(responded) = unit.responded.filter(|&r| r > today) {
             out.push(
-                Finding::new("responded-in-future", Severity::Warning, &unit.file, Some(unit.responded_line), format!(
+                Finding::new(Rule::RespondedInFuture, Severity::Warning, &unit.file, Some(unit.responded_line), format!(
                     "`responded: {responded}` is after today, {today}: correct the date the coordinator answered, or remove it until they have"
                 ))
                 .unit(&unit.id),
@@ -69,7 +69,7 @@ mod tests {
                 .iter()
                 .map(|f| {
                     (
-                        f.rule,
+                        f.rule.id(),
                         f.severity,
                         f.file.as_str(),
                         f.line,
@@ -117,7 +117,7 @@ mod tests {
             assert_eq!(out.len() == 1, want, "{flagged} {responded:?} {today}");
             assert!(
                 out.iter()
-                    .all(|f| f.rule == "unit-not-responded" && f.line.is_none())
+                    .all(|f| f.rule == Rule::UnitNotResponded && f.line.is_none())
             );
         }
     }

@@ -17,7 +17,6 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use tokio::sync::{Semaphore, broadcast, mpsc};
 
-use crate::InvalidData;
 use crate::report;
 
 #[derive(Debug, Clone)]
@@ -166,7 +165,7 @@ async fn rebuild(state: &Arc<State>, options: &ServeOptions, count: u64) {
     .await;
     let outcome = match built {
         Ok(Ok(site)) => Ok(site),
-        Ok(Err(e)) => Err(describe(&e)),
+        Ok(Err(e)) => Err(report::error(&e)),
         Err(e) => Err(format!("the build stopped: {e}")),
     };
     {
@@ -233,20 +232,6 @@ fn exposure_warning(bind: IpAddr, personal: &[String]) -> Option<String> {
          Pass --bind 127.0.0.1 to serve this machine only",
         personal.join(", ")
     ))
-}
-
-/// An error as the command line prints it: every problem with its file and line.
-fn describe(err: &anyhow::Error) -> String {
-    if let Some(InvalidData(problems)) = err.downcast_ref::<InvalidData>() {
-        let mut lines: Vec<String> = problems.iter().map(report::text_line).collect();
-        lines.push(format!("error: {err}"));
-        return lines.join("\n");
-    }
-    let mut message = format!("error: {err}");
-    for cause in err.chain().skip(1) {
-        message.push_str(&format!("\n  Caused by: {cause}"));
-    }
-    message
 }
 
 #[cfg(test)]

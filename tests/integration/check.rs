@@ -221,6 +221,24 @@ fn bundled_data_shows_every_rule() {
     assert!(report["summary"]["units"].as_u64().unwrap() >= 15);
 }
 
+/// Every rule the bundled data shows gives its findings the severity its [`Rule`] says
+/// (SPEC §4), where that does not depend on the line: the table and the rules agree.
+///
+/// [`Rule`]: cutover::finding::Rule
+#[test]
+fn findings_have_their_rules_default_severity() {
+    let (_, report) = check_json(&bundled());
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let id = f["rule"].as_str().unwrap();
+        let rule = cutover::finding::Rule::from_id(id).unwrap_or_else(|| panic!("no rule {id}"));
+        if let Some(severity) = rule.default_severity() {
+            assert_eq!(f["severity"], severity.as_str(), "{f:#}");
+        }
+    }
+}
+
 /// A line with an invalid value gets no rule findings: they would read the bad value as
 /// missing and give wrong advice ("add a decision" for `decision: maybe`).
 #[test]

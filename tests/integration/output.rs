@@ -240,9 +240,9 @@ fn a_static_file_may_not_replace_a_generated_one() {
     // So does the site `serve` renders in memory.
     let today = chrono::NaiveDate::parse_from_str(crate::TODAY, "%Y-%m-%d").unwrap();
     let err = cutover::render_site(site.path(), today, None).unwrap_err();
-    let cutover::InvalidData(problems) = err
-        .downcast_ref::<cutover::InvalidData>()
-        .expect("invalid data");
+    let cutover::BuildError::Invalid(problems) = &err else {
+        panic!("not invalid data: {err}");
+    };
     let mut files: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
     files.sort();
     assert_eq!(

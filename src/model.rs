@@ -26,6 +26,8 @@ pub struct Site {
     pub response_deadline: Option<NaiveDate>,
     pub contact: Option<String>,
     pub theme: String,
+    /// The line of `theme:`; `None` when the site uses the default without naming it.
+    pub theme_line: Option<u32>,
     pub holidays: Vec<NaiveDate>,
     pub audiences: Vec<Audience>,
     /// Trusted authors: markdown's raw HTML is published as written, not sanitised.

@@ -442,6 +442,7 @@ pub fn site(
         response_deadline: deadline,
         contact: raw.contact,
         theme,
+        theme_line: raw.theme.as_ref().and_then(line_of),
         holidays,
         audiences,
         raw_html: raw.raw_html,

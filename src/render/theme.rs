@@ -139,7 +139,7 @@ impl Theme {
             return Err(BuildError::Invalid(vec![Finding::invalid(
                 "bad value",
                 "data/site.yaml",
-                None,
+                site.and_then(|s| s.theme_line),
                 format!(
                     "`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to use the built-in default"
                 ),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::Result;
-use tera::Tera;
+use tera::{ErrorKind, Tera};
 
 use crate::BuildError;
 use crate::finding::Finding;
@@ -120,6 +120,69 @@ fn fingerprints(templates: &BTreeMap<String, (String, String)>) -> BTreeMap<Stri
         .collect()
 }
 
+const PARSE_FAILS: &str = "template does not parse";
+
+/// What tera's `err` from adding the templates says, at the template (and line) it
+/// names: one finding for each problem it reports. tera names the failing template in the
+/// error's kind, or, for problems found once every template is in (an unknown filter, a
+/// block no parent has), only in the text of each problem's report (`--> NAME:LINE:COL`).
+/// Anything else is reported at the theme's templates folder.
+fn parse_problems(
+    err: &tera::Error,
+    origins: &BTreeMap<String, String>,
+    theme: &str,
+) -> Vec<Finding> {
+    let at = |template: &str, line: Option<usize>, message: String| {
+        let file = origins.get(template)?;
+        let line = line.and_then(|l| u32::try_from(l).ok());
+        Some(Finding::invalid(PARSE_FAILS, file.clone(), line, message))
+    };
+    let named: Vec<Finding> = match err.kind() {
+        ErrorKind::SyntaxError(report) => at(
+            report.filename(),
+            Some(report.span().start_line),
+            format!("the template does not parse: {}", report.message()),
+        )
+        .into_iter()
+        .collect(),
+        ErrorKind::MissingParent { current: t, .. }
+        | ErrorKind::CircularExtend { tpl: t, .. }
+        | ErrorKind::CircularInclude { tpl: t, .. } => {
+            at(t, None, err.to_string()).into_iter().collect()
+        }
+        ErrorKind::Msg(text) => reported_places(text)
+            .into_iter()
+            .filter_map(|(template, line, message)| at(template, Some(line), message.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !named.is_empty() {
+        return named;
+    }
+    vec![Finding::invalid(
+        PARSE_FAILS,
+        format!("themes/{theme}/templates"),
+        None,
+        format!("a template does not parse: {}", super::error_chain(err)),
+    )]
+}
+
+/// The template, line and message of each problem in tera's report text: an
+/// `error: MESSAGE` line followed by a `--> NAME:LINE:COLUMN` line.
+fn reported_places(text: &str) -> Vec<(&str, usize, &str)> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let message = pair[0].strip_prefix("error: ")?;
+            let place = pair[1].trim_start().strip_prefix("--> ")?;
+            let mut parts = place.rsplitn(3, ':');
+            let (_column, line, template) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((template, line.parse().ok()?, message))
+        })
+        .collect()
+}
+
 pub struct Theme {
     pub tera: Tera,
     /// Per template: a hash of what a page made with it depends on (the template, and
@@ -181,14 +244,7 @@ impl Theme {
                 .iter()
                 .map(|(n, (body, _))| (n.as_str(), body.as_str())),
         )
-        .map_err(|e| {
-            BuildError::Invalid(vec![Finding::invalid(
-                "template does not parse",
-                format!("themes/{name}/templates"),
-                None,
-                format!("a template does not parse: {}", super::error_chain(&e)),
-            )])
-        })?;
+        .map_err(|e| BuildError::Invalid(parse_problems(&e, &origins, name)))?;
 
         let mut statics: BTreeMap<String, Vec<u8>> = STATIC
             .iter()

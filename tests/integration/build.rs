@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{build, build_with, bundled, cutover, site_copy, stderr, tree};
+use crate::{build, build_with, bundled, check_json, cutover, site_copy, stderr, tree};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -270,6 +270,48 @@ fn a_theme_in_the_root_replaces_templates_and_static_files() {
         stderr(&run)
     );
     assert!(!out2.exists());
+}
+
+/// The line and message of the first finding of `check --format json`'s `report` about `file`.
+fn finding_at(report: &serde_json::Value, file: &str) -> Option<(Option<u64>, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["file"] == file)
+        .map(|f| (f["line"].as_u64(), f["message"].to_string()))
+}
+
+#[test]
+fn a_template_that_does_not_parse_is_reported_at_its_file_and_line() {
+    let site = site_copy("small");
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    // A syntax error (found as the template is parsed) on line 3, and a filter that does
+    // not exist (found once every template is in) on line 2 of another.
+    fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n",
+    )
+    .unwrap();
+    fs::write(
+        templates.join("timeline.html"),
+        "{% extends \"base.html\" %}\n{% block main %}{{ title | nosuch }}{% endblock main %}\n",
+    )
+    .unwrap();
+    let (run, report) = check_json(site.path());
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let (line, message) =
+        finding_at(&report, "themes/default/templates/page.html").expect("page.html is named");
+    assert_eq!(line, Some(3), "{message}");
+
+    fs::write(templates.join("page.html"), "{% extends \"base.html\" %}\n").unwrap();
+    let (run, report) = check_json(site.path());
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let (line, message) = finding_at(&report, "themes/default/templates/timeline.html")
+        .expect("timeline.html is named");
+    assert_eq!(line, Some(2), "{message}");
+    assert!(message.contains("nosuch"), "{message}");
 }
 
 #[test]

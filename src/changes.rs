@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
+use std::io;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -128,34 +129,63 @@ pub fn manifest(
     }
 }
 
-/// The previous build's manifest, if `out` holds one.
-pub fn read_manifest(out: &Path) -> Option<Manifest> {
-    let text = fs::read_to_string(out.join(MANIFEST)).ok()?;
-    serde_json::from_str(&text).ok()
+/// The manifest the previous build left in `out`: `Ok(None)` when there is none, and a
+/// warning saying why when there is one that cannot be read (which is not the same as no
+/// previous build, and is said so).
+pub fn read_manifest(out: &Path) -> Result<Option<Manifest>, String> {
+    let path = out.join(MANIFEST);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(&path, &e, "every file")),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| unreadable(&path, &e, "every file"))
 }
 
-/// A unit's lines as the previous build's checklist CSV gave them.
-pub fn read_lines(out: &Path, audience: &str, unit: &str) -> BTreeMap<String, LineState> {
+fn unreadable(path: &Path, err: &dyn std::fmt::Display, treated: &str) -> String {
+    format!(
+        "warning: {} cannot be read ({err}): the change report treats {treated} as new",
+        path.display()
+    )
+}
+
+/// A unit's lines as the previous build's checklist CSV gave them: none when there is no
+/// CSV, and a warning saying why when there is one that cannot be read.
+pub fn read_lines(
+    out: &Path,
+    audience: &str,
+    unit: &str,
+) -> Result<BTreeMap<String, LineState>, String> {
     let path = out
         .join(audience)
         .join("units")
         .join(unit)
         .join("checklist.csv");
-    let Ok(mut reader) = csv::Reader::from_path(path) else {
-        return BTreeMap::new();
+    let file = match fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(unreadable(&path, &e, "its lines")),
     };
-    let Ok(headers) = reader.headers().cloned() else {
-        return BTreeMap::new();
-    };
+    let mut reader = csv::Reader::from_reader(io::BufReader::new(file));
+    let headers = reader
+        .headers()
+        .cloned()
+        .map_err(|e| unreadable(&path, &e, "its lines"))?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ext), Some(status)) = (column("ext"), column("status")) else {
-        return BTreeMap::new();
+        return Err(unreadable(
+            &path,
+            &"it has no `ext` and `status` columns",
+            "its lines",
+        ));
     };
     let (tranche, findings) = (column("tranche"), column("findings"));
     reader
         .records()
-        .filter_map(Result::ok)
         .map(|r| {
+            let r = r.map_err(|e| unreadable(&path, &e, "its lines"))?;
             let get = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or_default();
             let state = LineState {
                 status: get(Some(status)).to_string(),
@@ -166,7 +196,7 @@ pub fn read_lines(out: &Path, audience: &str, unit: &str) -> BTreeMap<String, Li
                     .map(str::to_string)
                     .collect(),
             };
-            (get(Some(ext)).to_string(), state)
+            Ok((get(Some(ext)).to_string(), state))
         })
         .collect()
 }
@@ -213,7 +243,7 @@ pub fn compare(
     old: Option<&Manifest>,
     new: &Manifest,
     units: &[UnitState],
-    before: impl Fn(&str) -> BTreeMap<String, LineState>,
+    mut before: impl FnMut(&str) -> BTreeMap<String, LineState>,
 ) -> Report {
     let Some(old) = old else {
         return Report {

@@ -289,6 +289,9 @@ pub struct Built {
     pub millis: u128,
     /// What changed since the build that `out` held.
     pub changes: changes::Report,
+    /// What the build could not do but did without, for stderr: a previous build that
+    /// cannot be read.
+    pub warnings: Vec<String>,
 }
 
 /// Builds every audience's site into `options.out`, atomically. Invalid data is an
@@ -315,13 +318,21 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         .filter_map(|f| f.digest.map(|d| (f.path.clone(), d)));
     let manifest = changes::manifest(digests, &units);
     // Compared before the swap, while the previous build is still there.
-    let previous = changes::read_manifest(&out);
+    // A previous build that cannot be read is compared as none, but not silently.
+    let mut warnings = Vec::new();
+    let previous = changes::read_manifest(&out).unwrap_or_else(|warning| {
+        warnings.push(warning);
+        None
+    });
     let report = changes::compare(
         previous.as_ref(),
         &manifest,
         &units,
         |unit| match &checklists {
-            Some(audience) => changes::read_lines(&out, audience, unit),
+            Some(audience) => changes::read_lines(&out, audience, unit).unwrap_or_else(|warning| {
+                warnings.push(warning);
+                Default::default()
+            }),
             None => Default::default(),
         },
     );
@@ -334,6 +345,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         findings: checked.analysis.findings.len(),
         millis: start.elapsed().as_millis(),
         changes: report,
+        warnings,
     };
     // Freeing the model, the line states and the manifest of a large site takes a while
     // (half a million small values at 3,000 units), and nobody waits for it.

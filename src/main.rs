@@ -70,6 +70,9 @@ fn run(command: Command) -> Result<u8, BuildError> {
                 out.display(),
                 built.millis,
             );
+            for warning in &built.warnings {
+                eprintln!("{warning}");
+            }
             eprint!("{}", built.changes.text());
             if let Some(file) = changes {
                 let json =

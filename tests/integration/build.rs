@@ -375,6 +375,47 @@ fn the_bundled_guide_builds() {
     );
 }
 
+/// A previous build that is there but cannot be read is said so, not taken silently for
+/// no previous build.
+#[test]
+fn an_unreadable_previous_build_is_warned_of() {
+    let site = site_copy("small");
+    let out = site.path().join("public");
+    let first = build(site.path(), &out);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(!stderr(&first).contains("warning"), "{}", stderr(&first));
+
+    // A unit's lines change, and its previous checklist is not CSV any more.
+    let physics = site.path().join("data/units/physics.yaml");
+    fs::write(
+        &physics,
+        read(&physics).replace("    decision: stay\n", "    decision: move\n"),
+    )
+    .unwrap();
+    let csv = out.join("coordinators/units/physics/checklist.csv");
+    fs::write(&csv, "no columns to speak of\n").unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(
+        text.contains("warning: ")
+            && text.contains("physics/checklist.csv cannot be read")
+            && text.contains("the change report treats its lines as new"),
+        "{text}"
+    );
+
+    fs::write(out.join("manifest.json"), "{ not json").unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(
+        text.contains("warning: ")
+            && text.contains("manifest.json cannot be read")
+            && text.contains("the change report treats every file as new"),
+        "{text}"
+    );
+}
+
 /// Each build compares with the one before: units whose lines changed, line by line, and
 /// files added, removed or changed per audience.
 #[test]

@@ -17,6 +17,8 @@
 
 pub mod changes;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod links;
 pub mod load;
 pub mod markup;

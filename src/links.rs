@@ -12,7 +12,8 @@ pub const RULE: Rule = Rule::BrokenLink;
 
 /// The links (`href`, `src`) and the ids of an HTML text, in one pass over it. A page
 /// has thousands of `=` (every cell's `data-label`): each is judged by the few bytes
-/// before it, and only the attributes wanted are read on to their closing quote.
+/// before it (and a wanted one by the tag it is in), and only the attributes wanted are
+/// read on to their closing quote.
 fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
     let bytes = html.as_bytes();
     let (mut links, mut ids) = (Vec::new(), Vec::new());
@@ -31,6 +32,14 @@ fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
         let Some(&quote) = bytes.get(at + 1).filter(|q| **q == b'"' || **q == b'\'') else {
             continue;
         };
+        // Only in a tag: text may say `href="` too, since markdown leaves its quotes as
+        // they are (and escapes every `<` and `>` of text).
+        if html[..at]
+            .rfind(['<', '>'])
+            .is_none_or(|i| bytes[i] != b'<')
+        {
+            continue;
+        }
         let Some(len) = html[at + 2..].find(quote as char) else {
             break;
         };
@@ -272,6 +281,24 @@ mod tests {
         );
         assert_eq!(links, vec!["a.html", "b.png"]);
         assert_eq!(ids, vec!["top"]);
+    }
+
+    /// Found by fuzzing: markdown leaves a text's quotes as they are, so a page saying
+    /// `href="` in a sentence had a link read out of its text, running on to swallow the
+    /// next heading's id; and a page quoting `href="x"` had a broken link to `x`.
+    #[test]
+    fn attributes_are_read_only_inside_tags() {
+        let (links, ids) = attributes(
+            r#"<p>Write href="x" to link, and &lt;a href=" to start one</p><h2 id="top">T</h2>"#,
+        );
+        assert_eq!(links, Vec::<&str>::new());
+        assert_eq!(ids, vec!["top"]);
+        let (links, _) = attributes(
+            r#"<p>a</p>
+<a class="x"
+   href="b.html">b</a>"#,
+        );
+        assert_eq!(links, vec!["b.html"]);
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! collected, and cross-file references are checked at the end (see [`validate`]). The
 //! caller gets whatever could be loaded together with every problem found.
 
-mod content;
-mod data;
-mod fast;
+// Crate-visible for the fuzz targets (`crate::fuzzing`), which drive each loader alone.
+pub(crate) mod content;
+pub(crate) mod data;
+pub(crate) mod fast;
 pub mod input;
-mod validate;
+pub(crate) mod validate;
 mod yaml;
 
 use std::collections::HashMap;

@@ -10,6 +10,9 @@ use crate::finding::Finding;
 /// read again. A syntax error ends the file. The value is `None` if the file could not be
 /// read at all.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option<T>, Vec<Finding>) {
+    if let Some(line) = lone_carriage_return(text) {
+        return (None, vec![lone_carriage_return_problem(file, line)]);
+    }
     // Copied only if an entry must be set aside.
     let mut text = std::borrow::Cow::Borrowed(text);
     let mut problems: Vec<Finding> = Vec::new();
@@ -43,6 +46,27 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
         format!("{what} has more than {MAX_PROBLEMS} problems, so reading stopped: correct these and check again"),
     ));
     (None, problems)
+}
+
+/// The line (1-based, counted by line feeds) of the first carriage return that no line
+/// feed follows. YAML and markdown end a line there and `str::lines` does not, so in such
+/// a file the parser's line numbers and the file's lines would not be the same lines.
+pub fn lone_carriage_return(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let at = text
+        .match_indices('\r')
+        .map(|(at, _)| at)
+        .find(|&at| bytes.get(at + 1) != Some(&b'\n'))?;
+    Some(bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1)
+}
+
+pub fn lone_carriage_return_problem(file: &str, line: u32) -> Finding {
+    Finding::invalid(
+        "bad line ending",
+        file,
+        Some(line),
+        "this line has a carriage return without a line feed (an old Mac line ending, or a stray control character): save the file with LF or CRLF line endings",
+    )
 }
 
 /// How many problems one file may report before reading it stops.
@@ -577,6 +601,25 @@ mod tests {
         let yaml = "name: a\nitems:\n  - ~\n  - name: b\n";
         let (_, problems) = parse::<List>("x.yaml", yaml, "the list");
         assert_eq!(problems.len(), 1, "{problems:#?}");
+    }
+
+    /// Found by fuzzing: YAML ends a line at a carriage return alone, `str::lines` does
+    /// not, so such a file was read with lines nobody sees (an error on line 125 of an
+    /// 18-line file) and its entries set aside by the wrong lines.
+    #[test]
+    fn a_carriage_return_alone_is_refused_at_its_line() {
+        let yaml = "name: a\ncount: 1\r\r\rflag: maybe\n";
+        let (value, problems) = parse::<Thing>("x.yaml", yaml, "the thing");
+        assert!(value.is_none());
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].line, Some(2));
+        assert!(
+            problems[0].message.contains("carriage return"),
+            "{problems:#?}"
+        );
+        // Windows line endings are fine.
+        let (value, problems) = parse::<Thing>("x.yaml", "name: a\r\nflag: true\r\n", "x");
+        assert!(value.is_some() && problems.is_empty(), "{problems:#?}");
     }
 
     #[test]

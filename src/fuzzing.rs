@@ -383,7 +383,8 @@ mod tests {
 
     #[test]
     fn the_fuzzing_site_renders_and_links() {
-        let text = "---\ntitle: Fuzz\n---\nSee [desk phones](@/desk-phones.md#if-you-move) and {{ count moving }}.\n\n{{ tranches }}\n";
+        let text = "---\ntitle: Fuzz\n---\nSee [desk phones](@/desk-phones.md#if-you-move) and {{ \
+            count moving }}.\n\n{{ tranches }}\n";
         assert!(page(text) > 10, "the site's files are rendered");
         assert_eq!(page("---\ntitle: Fuzz\n---\n[x](@/nowhere.md)\n"), 0);
         assert_eq!(markup("## A\n\n[home](@/index.md#start-here)\n"), 3);

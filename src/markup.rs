@@ -64,7 +64,8 @@ const COUNTS: [&str; 7] = [
     "tranches",
 ];
 
-const INSERTIONS: &str = "tranches, timeline, cannot-move (each on a line of its own), count units|lines|moving|staying|blocked|undecided|tranches, deadline, contact";
+const INSERTIONS: &str = "tranches, timeline, cannot-move (each on a line of its own), count \
+    units|lines|moving|staying|blocked|undecided|tranches, deadline, contact";
 
 impl Insertion {
     pub fn parse(name: &str) -> Result<Insertion, String> {
@@ -86,7 +87,9 @@ impl Insertion {
                 other => {
                     let fix = match crate::suggest::nearest(other, COUNTS) {
                         Some(near) => format!("did you mean `{{{{ count {near} }}}}`?"),
-                        None => "use count units, lines, moving, staying, blocked, undecided or tranches".to_string(),
+                        None => "use count units, lines, moving, staying, blocked, undecided or \
+                            tranches"
+                            .to_string(),
                     };
                     return Err(format!(
                         "`{{{{ count {other} }}}}` counts nothing cutover knows: {fix}"
@@ -187,7 +190,8 @@ pub fn passages_and_mistakes(body: &str, first_line: u32) -> (Vec<Passage>, Vec<
             .map(|q| q.trim_start_matches(['>', ' ']));
         if quoted.is_some_and(|q| q.starts_with(":::")) {
             errors.push(err(
-                "a passage cannot start or end inside a `>` quote: put the `:::` lines outside it, around the whole quote".into(),
+                "a passage cannot start or end inside a `>` quote: put the `:::` lines outside it, \
+                    around the whole quote".into(),
             ));
             continue;
         }
@@ -197,24 +201,39 @@ pub fn passages_and_mistakes(body: &str, first_line: u32) -> (Vec<Passage>, Vec<
         let words: Vec<&str> = rest.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         match (words.as_slice(), &open) {
             ([], Some((start, audiences, except))) => {
-                found.push(Passage { audiences: audiences.clone(), except: *except, open: *start, close: i });
+                found.push(Passage {
+                    audiences: audiences.clone(),
+                    except: *except,
+                    open: *start,
+                    close: i,
+                });
                 open = None;
             }
             ([], None) => errors.push(err(
-                "`:::` closes a passage, but none is open: remove it, or open one with `::: only AUDIENCE`".into(),
+                "`:::` closes a passage, but none is open: remove it, or open one with `::: only \
+                    AUDIENCE`"
+                    .into(),
             )),
             ([kind @ ("only" | "except"), audiences @ ..], None) => {
                 if audiences.is_empty() {
-                    errors.push(err(format!("`::: {kind}` names no audience: write `::: {kind} coordinators`, for example")));
+                    errors.push(err(format!(
+                        "`::: {kind}` names no audience: write `::: {kind} \
+                        coordinators`, for example"
+                    )));
                 }
-                open = Some((i, audiences.iter().map(|a| a.to_string()).collect(), *kind == "except"));
+                open = Some((
+                    i,
+                    audiences.iter().map(|a| a.to_string()).collect(),
+                    *kind == "except",
+                ));
             }
             ([_, ..], Some((start, _, _))) => errors.push(err(format!(
                 "passages cannot be nested: close the passage opened on line {} with `:::` first",
                 *start as u32 + first_line
             ))),
             ([other, ..], None) => errors.push(err(format!(
-                "`::: {other}` is not a passage: write `::: only AUDIENCE ...` or `::: except AUDIENCE ...`"
+                "`::: {other}` is not a passage: write `::: only AUDIENCE ...` or `::: except \
+                    AUDIENCE ...`"
             ))),
         }
     }
@@ -292,7 +311,9 @@ fn split_insertions(text: &str) -> Vec<Piece<'_>> {
         }
         let Some(len) = rest[start + 2..].find("}}") else {
             pieces.push(Piece::Mistake(
-                "`{{` is not closed: write an insertion as `{{ name }}`, or put literal braces in `code`".into(),
+                "`{{` is not closed: write an insertion as `{{ name }}`, or put literal braces in \
+                    `code`"
+                    .into(),
             ));
             return pieces;
         };
@@ -391,7 +412,8 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 }
 
 /// The mistake of inserting a contact that site.yaml does not give.
-pub const NO_CONTACT: &str = "`{{ contact }}` inserts the project's contact, but site.yaml has none: add `contact: EMAIL` to site.yaml";
+pub const NO_CONTACT: &str = "`{{ contact }}` inserts the project's contact, but site.yaml has \
+    none: add `contact: EMAIL` to site.yaml";
 
 /// What the markdown needs from outside: insertions' HTML and internal links' targets.
 pub trait Resolver {
@@ -420,7 +442,8 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
     };
     let Some(_) = path.strip_suffix(".md") else {
         return Err(format!(
-            "`@/{target}` is not a page: link to the markdown file under content/, like `@/desk-phones.md`"
+            "`@/{target}` is not a page: link to the markdown file under content/, like \
+                `@/desk-phones.md`"
         ));
     };
     let slug = slug_of(path);
@@ -429,7 +452,8 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         "units" => {
             if !audience.unit_checklists {
                 return Err(format!(
-                    "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: only` passage for audiences that do",
+                    "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: \
+                        only` passage for audiences that do",
                     audience.id
                 ));
             }
@@ -451,7 +475,8 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
             }
             Some(p) if !p.is_for(&audience.id) => {
                 return Err(format!(
-                    "`@/{target}`: that page is not for audience `{}`: link to it only in a `::: only` passage for its audiences",
+                    "`@/{target}`: that page is not for audience `{}`: link to it only in a `::: \
+                        only` passage for its audiences",
                     audience.id
                 ));
             }
@@ -477,7 +502,8 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
                 None => "correct the anchor".to_string(),
             };
             return Err(format!(
-                "`@/{target}`: that page has no heading `#{id}` for audience `{}` (its anchors: {known}): {fix}",
+                "`@/{target}`: that page has no heading `#{id}` for audience `{}` (its anchors: \
+                    {known}): {fix}",
                 audience.id
             ));
         }
@@ -632,7 +658,8 @@ pub fn to_html(
             errors.push(SyntaxError {
                 line,
                 message: format!(
-                    "a character reference on this line makes the control character U+{:04X}, which cannot be shown on a page: remove it",
+                    "a character reference on this line makes the control character U+{:04X}, \
+                        which cannot be shown on a page: remove it",
                     c as u32
                 ),
             });
@@ -679,7 +706,8 @@ pub fn to_html(
                         Piece::Insert(ins, name) if ins.is_block() => errors.push(SyntaxError {
                             line,
                             message: format!(
-                                "`{{{{ {name} }}}}` inserts a table or list: put it on a line of its own, with blank lines around it"
+                                "`{{{{ {name} }}}}` inserts a table or list: put it on a line of \
+                                    its own, with blank lines around it"
                             ),
                         }),
                         Piece::Insert(ins, _) => match resolver.insert(ins) {
@@ -943,9 +971,8 @@ mod tests {
             (
                 "desk-phone.md#if-you-stay",
                 &staying,
-                Err(
-                    "there is no page content/desk-phone.md: did you mean `@/desk-phones.md#if-you-stay`?",
-                ),
+                Err("there is no page content/desk-phone.md: did you mean \
+                        `@/desk-phones.md#if-you-stay`?"),
             ),
             (
                 "timelines.md",
@@ -988,7 +1015,8 @@ mod tests {
                 "desk-phones.md#if-you-go",
                 &staying,
                 Err(
-                    "no heading `#if-you-go` for audience `staying` (its anchors: if-you-move, if-you-stay)",
+                    "no heading `#if-you-go` for audience `staying` (its anchors: if-you-move, \
+                        if-you-stay)",
                 ),
             ),
             (
@@ -1022,7 +1050,8 @@ mod tests {
 
     #[test]
     fn passages_show_to_the_right_audiences() {
-        let body = "all\n::: only coordinators moving\ncoord\n:::\n::: except moving\nnot moving\n:::\nend\n";
+        let body = "all\n::: only coordinators moving\ncoord\n:::\n::: except moving\nnot \
+            moving\n:::\nend\n";
         let ps = passages(body, 1).unwrap();
         assert_eq!(
             for_audience(body, &ps, "coordinators"),
@@ -1096,7 +1125,8 @@ mod tests {
             ),
             (
                 "count line",
-                "`{{ count line }}` counts nothing cutover knows: did you mean `{{ count lines }}`?",
+                "`{{ count line }}` counts nothing cutover knows: did you mean `{{ count lines \
+                    }}`?",
             ),
             (
                 "cuont moving",
@@ -1314,16 +1344,20 @@ mod tests {
                 "<dl><dt>Term</dt><dd>Meaning</dd></dl>",
             ),
             (
-                "<table><caption>C</caption><tr><th scope=\"row\">a</th><td colspan=\"2\">b</td></tr></table>\n",
-                "<table><caption>C</caption><tbody><tr><th scope=\"row\">a</th><td colspan=\"2\">b</td></tr></tbody></table>",
+                "<table><caption>C</caption><tr><th scope=\"row\">a</th><td \
+                    colspan=\"2\">b</td></tr></table>\n",
+                "<table><caption>C</caption><tbody><tr><th scope=\"row\">a</th><td \
+                    colspan=\"2\">b</td></tr></tbody></table>",
             ),
             (
                 "<span class=\"note\" id=\"n1\" lang=\"fr\">oui</span>\n",
                 "<span class=\"note\" id=\"n1\" lang=\"fr\">oui</span>",
             ),
             (
-                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" alt=\"b\">\n",
-                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" alt=\"b\">",
+                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" \
+                    alt=\"b\">\n",
+                "<img src=\"https://example.org/a.png\" alt=\"a\"> <img src=\"../b.png\" \
+                    alt=\"b\">",
             ),
             (
                 "<a href=\"mailto:a@example.org\">m</a> <a href=\"tel:+441865000000\">t</a>\n",
@@ -1331,7 +1365,8 @@ mod tests {
             ),
             (
                 "<a href=\"../a/index.html\">r</a> <a href=\"#top\">f</a> [k](@/known.md)\n",
-                "<a href=\"../a/index.html\">r</a> <a href=\"#top\">f</a> <a href=\"../known/index.html\">k</a>",
+                "<a href=\"../a/index.html\">r</a> <a href=\"#top\">f</a> <a \
+                    href=\"../known/index.html\">k</a>",
             ),
             (
                 "<br>\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n",
@@ -1357,7 +1392,10 @@ mod tests {
 
     #[test]
     fn markdown_without_raw_html_is_published_as_rendered() {
-        let text = "## Hi \"there\"\n\nA [link](https://example.org/?a=1&b=2), [mail](mailto:a@b.example), [page](@/known.md), <https://example.org/>, <a@b.example>, ![i](../i.png) and {{ count moving }}.\n\n---\n\n| a |\n|:-:|\n| 1 |\n\n{{ cannot-move }}\n";
+        let text = "## Hi \"there\"\n\nA [link](https://example.org/?a=1&b=2), \
+            [mail](mailto:a@b.example), [page](@/known.md), <https://example.org/>, <a@b.example>, \
+                ![i](../i.png) and {{ count moving }}.\n\n---\n\n| a |\n|:-:|\n| 1 |\n\n{{ \
+                    cannot-move }}\n";
         let html = render(text).unwrap();
         assert_eq!(to_html(text, &mut Fake, false).unwrap(), html);
         // As pulldown-cmark writes them; the sanitiser's parser would write `<hr>`.

@@ -96,7 +96,8 @@ fn text(checked: &Checked) -> String {
     let s = Summary::of(checked, &findings);
     let _ = writeln!(
         out,
-        "{} units, {} lines: {} moving, {} staying, {} blocked, {} undecided; {} error(s), {} warning(s), {} info(s)",
+        "{} units, {} lines: {} moving, {} staying, {} blocked, {} undecided; {} error(s), {} \
+            warning(s), {} info(s)",
         s.units,
         s.lines,
         s.moving,

@@ -157,7 +157,9 @@ pub fn statics_replacing(
                 source.clone(),
                 None,
                 format!(
-                    "`{source}` would replace {}, which the build makes: rename or move it (static files are published at the top of the output and again in every audience's folder)",
+                    "`{source}` would replace {}, which the build makes: rename or move it (static \
+                        files are published at the top of the output and again in every audience's \
+                            folder)",
                     paths.join(", ")
                 ),
             )

@@ -20,7 +20,8 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
     )?;
     if resolved.is_dir() && !resolved.join(MARKER).is_file() && !is_empty(&resolved)? {
         bail!(
-            "--out {} holds files that cutover did not build (it has no {MARKER}), and a build replaces the folder entirely: choose a new or empty folder",
+            "--out {} holds files that cutover did not build (it has no {MARKER}), and a build \
+                replaces the folder entirely: choose a new or empty folder",
             out.display()
         );
     }
@@ -39,7 +40,8 @@ pub fn check_report(root: &Path, out: &Path, file: &Path) -> Result<PathBuf> {
     )?;
     if resolved.starts_with(resolve(out)?) {
         bail!(
-            "--changes {} is inside --out {}, which the next build replaces: write it beside the output instead",
+            "--changes {} is inside --out {}, which the next build replaces: write it beside the \
+                output instead",
             file.display(),
             out.display()
         );
@@ -94,7 +96,8 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
                 Ok(meta) if meta.file_type().is_symlink() => {
                     let target = fs::read_link(&head).unwrap_or_default();
                     bail!(
-                        "{} is a symbolic link to {}, which does not exist: create it, or name another path",
+                        "{} is a symbolic link to {}, which does not exist: create it, or name \
+                            another path",
                         head.display(),
                         target.display()
                     );

@@ -49,7 +49,8 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             "missing front matter",
             file,
             Some(1),
-            "the page has no front matter: start it with a line `---`, then `title: ...`, then a line `---`",
+            "the page has no front matter: start it with a line `---`, then `title: ...`, then a \
+                line `---`",
         ));
         return None;
     };
@@ -81,7 +82,10 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             "bad value",
             file,
             None,
-            format!("`{relative}` cannot be a page address: rename the file with lowercase letters, digits and hyphens, like `desk-phones.md`"),
+            format!(
+                "`{relative}` cannot be a page address: rename the file with lowercase \
+                letters, digits and hyphens, like `desk-phones.md`"
+            ),
         ));
         return None;
     }
@@ -90,7 +94,8 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             "bad value",
             file,
             Some(1),
-            "`audiences: []` shows the page to no one: name its audiences, or remove `audiences` to show it to everyone (or set `draft: true`)",
+            "`audiences: []` shows the page to no one: name its audiences, or remove `audiences` \
+                to show it to everyone (or set `draft: true`)",
         ));
         return None;
     }

@@ -230,7 +230,8 @@ impl<'a> Values<'a> {
         self.bad(
             line_of(value),
             format!(
-                "`{key}: {}` is not a valid id: use lowercase letters, digits and hyphens, starting with a letter or digit",
+                "`{key}: {}` is not a valid id: use lowercase letters, digits and hyphens, \
+                    starting with a letter or digit",
                 value.value
             ),
         );
@@ -425,7 +426,9 @@ pub fn site(
                 file,
                 line,
                 format!(
-                    "audience `{id}` has `unit_checklists: true` but not `personal_data: true`: checklists show names and extensions, so add `personal_data: true` or remove `unit_checklists`"
+                    "audience `{id}` has `unit_checklists: true` but not `personal_data: true`: \
+                        checklists show names and extensions, so add `personal_data: true` or \
+                            remove `unit_checklists`"
                 ),
             ));
         }
@@ -473,7 +476,13 @@ pub fn tranches(file: &str, text: &str, problems: &mut Vec<Finding>) -> Option<V
             RawCapacity::Total(n) => Capacity::Total(*n),
             RawCapacity::PerCohort(map) => {
                 for cohort in map.keys().filter(|c| !is_id(c)) {
-                    v.bad(line_of(c), format!("cohort `{cohort}` in `capacity` is not a valid id: use lowercase letters, digits and hyphens"));
+                    v.bad(
+                        line_of(c),
+                        format!(
+                            "cohort `{cohort}` in `capacity` is not a valid id: \
+                        use lowercase letters, digits and hyphens"
+                        ),
+                    );
                 }
                 Capacity::PerCohort(map.clone())
             }
@@ -506,7 +515,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                 t.line,
                 "duplicate tranche number",
                 format!(
-                    "tranche number {} is used twice (also on line {}): give each tranche its own number",
+                    "tranche number {} is used twice (also on line {}): give each tranche its own \
+                        number",
                     t.number, first.line
                 ),
             );
@@ -520,7 +530,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                 t.line,
                 "bad value",
                 format!(
-                    "tranche {} on {} is not after tranche {} on {}: dates must rise with tranche numbers",
+                    "tranche {} on {} is not after tranche {} on {}: dates must rise with tranche \
+                        numbers",
                     t.number, t.date, prev.number, prev.date
                 ),
             );
@@ -534,7 +545,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                     t.line,
                     "bad value",
                     format!(
-                        "tranche {} is marked `{key}` but tranche {n} already is: only one tranche may be",
+                        "tranche {} is marked `{key}` but tranche {n} already is: only one tranche \
+                            may be",
                         t.number
                     ),
                 ),
@@ -557,7 +569,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                     t.line,
                     "bad value",
                     format!(
-                        "tranches {n} and {} both take every cohort not named elsewhere: give one of them a cohort map, like capacity: {{department: 550}}",
+                        "tranches {n} and {} both take every cohort not named elsewhere: give one \
+                            of them a cohort map, like capacity: {{department: 550}}",
                         t.number
                     ),
                 ),
@@ -571,7 +584,8 @@ fn check_tranches(file: &str, tranches: &[Tranche], problems: &mut Vec<Finding>)
                         t.line,
                         "bad value",
                         format!(
-                            "cohort `{cohort}` is named by tranches {n} and {}: name it in one tranche only",
+                            "cohort `{cohort}` is named by tranches {n} and {}: name it in one \
+                                tranche only",
                             t.number
                         ),
                     );
@@ -689,7 +703,9 @@ fn unit_from_raw(
             "missing key",
             file,
             Some(1),
-            "the unit has no `cohort`: add one (like `cohort: department`), or `separate_teams: true` if it has its own Teams instance".to_string(),
+            "the unit has no `cohort`: add one (like `cohort: department`), or `separate_teams: \
+                true` if it has its own Teams instance"
+                .to_string(),
         ));
     }
     let coordinator = raw.coordinator.and_then(|c| {
@@ -914,7 +930,8 @@ mod tests {
 
     #[test]
     fn a_misspelt_required_key_is_one_problem() {
-        let site = "title: T\norganisation: O\nrespons_deadline: 2022-04-14\naudiences: [{id: a, title: A}]\n";
+        let site = "title: T\norganisation: O\nrespons_deadline: 2022-04-14\naudiences: [{id: a, \
+            title: A}]\n";
         assert_eq!(
             problems_of("data/site.yaml", site),
             vec![(
@@ -938,12 +955,21 @@ mod tests {
             ]
         );
         // The misspelt key meant another one: the missing key is a problem of its own.
-        let site = "organisation: O\nresponse_deadline: 2022-04-14\ncontacts: x\naudiences: [{id: a, title: A}]\n";
+        let site = "organisation: O\nresponse_deadline: 2022-04-14\ncontacts: x\naudiences: [{id: \
+            a, title: A}]\n";
         assert_eq!(
             problems_of("data/site.yaml", site),
             vec![
-                (Some(3), "unknown key `contacts` in site.yaml: did you mean `contact`?".into()),
-                (Some(1), "site.yaml has no `title`: add one, like `title: Moving to Telephony over Teams`".into())
+                (
+                    Some(3),
+                    "unknown key `contacts` in site.yaml: did you mean `contact`?".into()
+                ),
+                (
+                    Some(1),
+                    "site.yaml has no `title`: add one, like `title: Moving to Telephony \
+                    over Teams`"
+                        .into()
+                )
             ]
         );
         // Each tranche answers for its own keys.
@@ -965,7 +991,8 @@ mod tests {
 
     #[test]
     fn a_misspelt_choice_gets_the_nearest_one() {
-        let unit = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    decision: mvoe\n    uses: [sofphone, fax]\n";
+        let unit = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    decision: mvoe\n    uses: \
+            [sofphone, fax]\n";
         let messages: Vec<String> = problems_of("data/units/x.yaml", unit)
             .into_iter()
             .map(|(_, m)| m)
@@ -974,7 +1001,8 @@ mod tests {
             messages,
             vec![
                 "`uses: sofphone` is not allowed: did you mean `softphone`?",
-                "`uses: fax` is not allowed: use one of softphone, mobile-app, web-portal, external-away",
+                "`uses: fax` is not allowed: use one of softphone, mobile-app, web-portal, \
+                    external-away",
                 "`decision: mvoe` is not allowed: did you mean `move`?",
             ]
         );
@@ -982,7 +1010,8 @@ mod tests {
 
     #[test]
     fn every_bad_value_in_a_file_is_reported() {
-        let yaml = "name: X\ncohort: Dept\nlines:\n  - ext: 7a\n  - ext: \"70001\"\n    decision: maybe\n    uses: [fax]\n    requested: 2022-13-01\n";
+        let yaml = "name: X\ncohort: Dept\nlines:\n  - ext: 7a\n  - ext: \"70001\"\n    decision: \
+            maybe\n    uses: [fax]\n    requested: 2022-13-01\n";
         let mut problems = Vec::new();
         let mut complete = super::super::Complete {
             site: true,

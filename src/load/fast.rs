@@ -337,8 +337,12 @@ mod tests {
     #[test]
     fn reads_flow_style_quotes_and_dates_alike() {
         let cases = [
-            "name: Physics\ncohort: department\nresponded: 2022-04-08\nlines:\n  - {ext: \"70123\", holder: 'Ada O''Brien', uses: [softphone, web-portal]}\n  - ext: \"70124\"\n    tranche: 3\n    ms_teams: true\n",
-            "---\nname: \"Physics \\u00e9\"\ncohort: uas\ncoordinator: {name: Pat, email: pat@example.ac.uk}\ngroups:\n  - id: reception\n    kind: hunt\n    members: [\"70123\", \"70124\"]\n...\n",
+            "name: Physics\ncohort: department\nresponded: 2022-04-08\nlines:\n  - {ext: \
+                \"70123\", holder: 'Ada O''Brien', uses: [softphone, web-portal]}\n  - ext: \
+                    \"70124\"\n    tranche: 3\n    ms_teams: true\n",
+            "---\nname: \"Physics \\u00e9\"\ncohort: uas\ncoordinator: {name: Pat, email: \
+                pat@example.ac.uk}\ngroups:\n  - id: reception\n    kind: hunt\n    members: \
+                    [\"70123\", \"70124\"]\n...\n",
             "name: A multi\n  line name\nlines: []\ngroups: []\nseparate_teams: false\n",
         ];
         for text in cases {

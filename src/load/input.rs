@@ -65,7 +65,8 @@ impl Root {
                 file,
                 None,
                 format!(
-                    "{file} leads out of the site root (to {}), and cutover publishes nothing from outside it: copy what you need into the site, or remove the symlink",
+                    "{file} leads out of the site root (to {}), and cutover publishes nothing from \
+                        outside it: copy what you need into the site, or remove the symlink",
                     shown(&real.to_string_lossy())
                 ),
             )));
@@ -90,7 +91,8 @@ impl Root {
             file,
             None,
             format!(
-                "{file} leads to {} in the site root, {what}, which is never published: copy what you need next to it, or remove the symlink",
+                "{file} leads to {} in the site root, {what}, which is never published: copy what \
+                    you need next to it, or remove the symlink",
                 shown(&inside.to_string_lossy())
             ),
         )))
@@ -260,7 +262,10 @@ impl Root {
                     "bad file name",
                     file.clone(),
                     None,
-                    format!("the name of {file} is not UTF-8 text, so it cannot be published or named: rename it"),
+                    format!(
+                        "the name of {file} is not UTF-8 text, so it cannot be published or \
+                        named: rename it"
+                    ),
                 ));
                 continue;
             };
@@ -344,7 +349,8 @@ fn not_regular(file: &str, meta: &fs::Metadata) -> Finding {
         file,
         None,
         format!(
-            "{file} is {what}, and cutover reads only regular files: replace it with a file, or remove it"
+            "{file} is {what}, and cutover reads only regular files: replace it with a file, or \
+                remove it"
         ),
     )
 }
@@ -355,7 +361,8 @@ fn too_large(file: &str, size: u64, limit: u64) -> Finding {
         file,
         None,
         format!(
-            "{file} is {} MiB, more than the {} MiB cutover reads from one file: no site needs that much, so check it is the right file, or split it",
+            "{file} is {} MiB, more than the {} MiB cutover reads from one file: no site needs \
+                that much, so check it is the right file, or split it",
             size.div_ceil(1024 * 1024),
             limit / (1024 * 1024)
         ),
@@ -372,7 +379,8 @@ pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, Finding> {
             file,
             Some(1),
             format!(
-                "{file} is saved as UTF-16: save it as UTF-8 (in most editors, \"Save with encoding\" or \"Text encoding: UTF-8\")"
+                "{file} is saved as UTF-16: save it as UTF-8 (in most editors, \"Save with \
+                    encoding\" or \"Text encoding: UTF-8\")"
             ),
         ));
     }
@@ -386,7 +394,8 @@ pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, Finding> {
                 file,
                 Some(line_at(&bytes, at)),
                 format!(
-                    "{file} is not UTF-8 text: byte {} (0x{:02X}) on this line is not UTF-8; save the file as UTF-8",
+                    "{file} is not UTF-8 text: byte {} (0x{:02X}) on this line is not UTF-8; save \
+                        the file as UTF-8",
                     at + 1,
                     bytes[at]
                 ),
@@ -445,7 +454,8 @@ pub fn control_character(file: &str, line: u32, c: char) -> Finding {
         file,
         Some(line),
         format!(
-            "this line holds the control character U+{:04X}, which cannot be shown on a page or in a report: remove it",
+            "this line holds the control character U+{:04X}, which cannot be shown on a page or in \
+                a report: remove it",
             c as u32
         ),
     )

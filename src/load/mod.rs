@@ -219,7 +219,8 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     }
     if !root.join("data").is_dir() {
         bail!(
-            "{} has no data/ folder, so it is not a cutover site: pass --root DIR, or start one with `cutover new DIR`",
+            "{} has no data/ folder, so it is not a cutover site: pass --root DIR, or start one \
+                with `cutover new DIR`",
             root.display()
         );
     }
@@ -243,7 +244,8 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                     "missing file",
                     site_file,
                     None,
-                    "there is no data/site.yaml: create it with the site's title, organisation, response_deadline and audiences (`cutover new DIR` writes an example)",
+                    "there is no data/site.yaml: create it with the site's title, organisation, \
+                        response_deadline and audiences (`cutover new DIR` writes an example)",
                 ));
             }
         }
@@ -263,7 +265,8 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                     "missing file",
                     tranches_file,
                     None,
-                    "there is no data/tranches.yaml: create it with a list of tranches (number, date, capacity)",
+                    "there is no data/tranches.yaml: create it with a list of tranches (number, \
+                        date, capacity)",
                 ));
             }
         }
@@ -298,7 +301,10 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 "bad value",
                 &file,
                 None,
-                format!("`{stem}` cannot be a unit id: rename the file with lowercase letters, digits and hyphens, like `physics.yaml`"),
+                format!(
+                    "`{stem}` cannot be a unit id: rename the file with lowercase letters, \
+                    digits and hyphens, like `physics.yaml`"
+                ),
             ));
             continue;
         }
@@ -406,9 +412,11 @@ fn unread_unit_file(file: &str, rel: &str) -> Option<Finding> {
         return None;
     }
     let why = if rel.contains('/') {
-        "is in a subfolder, and unit files are read from data/units/ itself: move it up into data/units/, or out of data/"
+        "is in a subfolder, and unit files are read from data/units/ itself: move it up into \
+            data/units/, or out of data/"
     } else if name.starts_with('.') {
-        "is hidden (its name starts with a dot), so it is not read: rename it without the dot, or remove it"
+        "is hidden (its name starts with a dot), so it is not read: rename it without the dot, or \
+            remove it"
     } else {
         return None;
     };

@@ -52,7 +52,8 @@ fn extensions_and_groups(
                             &unit.file,
                             Some(line.line),
                             format!(
-                                "extension {} is already listed in {} on line {first_line}: each extension is one line, so remove or correct one of them",
+                                "extension {} is already listed in {} on line {first_line}: each \
+                                    extension is one line, so remove or correct one of them",
                                 line.ext, model.units[first_unit].file
                             ),
                         )
@@ -72,12 +73,19 @@ fn extensions_and_groups(
         let file = unit.file.as_str();
         unit_groups.retain_mut(|group| {
             if let Some((first_file, first)) = group_ids.get(&group.id) {
-                problems.push(Finding::invalid(
-                    "duplicate group id",
-                    file,
-                    Some(group.line),
-                    format!("group id `{}` is already used in {first_file} on line {first}: give this group another id", group.id),
-                ).group(&group.id));
+                problems.push(
+                    Finding::invalid(
+                        "duplicate group id",
+                        file,
+                        Some(group.line),
+                        format!(
+                            "group id `{}` is already used in {first_file} on line {first}: give \
+                        this group another id",
+                            group.id
+                        ),
+                    )
+                    .group(&group.id),
+                );
                 return false;
             }
             group_ids.insert(group.id.clone(), (file.to_string(), group.line));
@@ -89,12 +97,19 @@ fn extensions_and_groups(
             group.members.retain(|m| {
                 let line = at.next().unwrap_or(group.line);
                 if !seen.insert(m.clone()) {
-                    problems.push(Finding::invalid(
-                        "bad value",
-                        file,
-                        Some(line),
-                        format!("group `{}` lists extension {m} twice: list it once", group.id),
-                    ).group(&group.id).exts([m.as_str()]));
+                    problems.push(
+                        Finding::invalid(
+                            "bad value",
+                            file,
+                            Some(line),
+                            format!(
+                                "group `{}` lists extension {m} twice: list it once",
+                                group.id
+                            ),
+                        )
+                        .group(&group.id)
+                        .exts([m.as_str()]),
+                    );
                     return false;
                 }
                 let known = first.contains_key(m.as_str());
@@ -112,32 +127,60 @@ fn extensions_and_groups(
                     Some(ext) => format!("did you mean {ext}?"),
                     None => "add the line to its unit, or remove it from `members`".to_string(),
                 };
-                problems.push(Finding::invalid(
-                    "unknown extension in group",
-                    file,
-                    Some(line),
-                    format!("group `{}` lists extension {m}, which no unit has: {fix}", group.id),
-                ).group(&group.id).exts([m.as_str()]));
+                problems.push(
+                    Finding::invalid(
+                        "unknown extension in group",
+                        file,
+                        Some(line),
+                        format!(
+                            "group `{}` lists extension {m}, which no unit has: {fix}",
+                            group.id
+                        ),
+                    )
+                    .group(&group.id)
+                    .exts([m.as_str()]),
+                );
             }
             if let Some(manager) = &group.manager {
                 if group.kind != GroupKind::Executive {
-                    problems.push(Finding::invalid(
-                        "bad value",
-                        file,
-                        Some(group.manager_line),
-                        format!("group `{}` is a {} group, and only executive groups have a `manager`: remove it or set `kind: executive`", group.id, group.kind.id()),
-                    ).group(&group.id));
+                    problems.push(
+                        Finding::invalid(
+                            "bad value",
+                            file,
+                            Some(group.manager_line),
+                            format!(
+                                "group `{}` is a {} group, and only executive groups have a \
+                            `manager`: remove it or set `kind: \
+                                executive`",
+                                group.id,
+                                group.kind.id()
+                            ),
+                        )
+                        .group(&group.id),
+                    );
                 } else if !group.members.contains(manager) {
-                    let fix = match suggest::nearest(manager, group.members.iter().map(String::as_str)) {
-                        Some(ext) => format!("did you mean {ext}? Otherwise add {manager} to `members`"),
-                        None => format!("add {manager} to `members` or correct `manager`"),
-                    };
-                    problems.push(Finding::invalid(
-                        "executive manager not a member",
-                        file,
-                        Some(group.manager_line),
-                        format!("the manager {manager} of executive group `{}` is not one of its members: {fix}", group.id),
-                    ).group(&group.id).exts([manager.as_str()]));
+                    let fix =
+                        match suggest::nearest(manager, group.members.iter().map(String::as_str)) {
+                            Some(ext) => format!(
+                                "did you mean {ext}? Otherwise add {manager} to \
+                            `members`"
+                            ),
+                            None => format!("add {manager} to `members` or correct `manager`"),
+                        };
+                    problems.push(
+                        Finding::invalid(
+                            "executive manager not a member",
+                            file,
+                            Some(group.manager_line),
+                            format!(
+                                "the manager {manager} of executive group `{}` is not one of its \
+                            members: {fix}",
+                                group.id
+                            ),
+                        )
+                        .group(&group.id)
+                        .exts([manager.as_str()]),
+                    );
                 }
             }
             true
@@ -210,7 +253,10 @@ fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
                     "unknown cohort",
                     &unit.file,
                     Some(unit.cohort_line),
-                    format!("no tranche takes cohort `{cohort}` (cohorts in tranches.yaml: {known}): {fix}"),
+                    format!(
+                        "no tranche takes cohort `{cohort}` (cohorts in tranches.yaml: \
+                        {known}): {fix}"
+                    ),
                 )
                 .unit(&unit.id)
                 .cohort(cohort),
@@ -225,7 +271,11 @@ fn cohorts_and_tranches(model: &mut Model, problems: &mut Vec<Finding>) {
                         "unknown tranche",
                         &unit.file,
                         Some(line.tranche_line),
-                        format!("`tranche: {n}` for extension {} names no tranche in tranches.yaml: use one of its numbers or remove it", line.ext),
+                        format!(
+                            "`tranche: {n}` for extension {} names no tranche in \
+                            tranches.yaml: use one of its numbers or remove it",
+                            line.ext
+                        ),
                     )
                     .unit(&unit.id)
                     .exts([&line.ext]),
@@ -316,7 +366,8 @@ fn pages(model: &mut Model, complete: &Complete, problems: &mut Vec<Finding>) {
                 "bad value",
                 &page.file,
                 None,
-                "pages under content/units/ would collide with the unit checklists: move the page elsewhere",
+                "pages under content/units/ would collide with the unit checklists: move the page \
+                    elsewhere",
             ));
         }
         // Drafts are not built, so they cannot break a build.

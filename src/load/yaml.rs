@@ -43,7 +43,10 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
         "too many problems",
         file,
         None,
-        format!("{what} has more than {MAX_PROBLEMS} problems, so reading stopped: correct these and check again"),
+        format!(
+            "{what} has more than {MAX_PROBLEMS} problems, so reading stopped: correct these \
+            and check again"
+        ),
     ));
     (None, problems)
 }
@@ -65,7 +68,8 @@ pub fn lone_carriage_return_problem(file: &str, line: u32) -> Finding {
         "bad line ending",
         file,
         Some(line),
-        "this line has a carriage return without a line feed (an old Mac line ending, or a stray control character): save the file with LF or CRLF line endings",
+        "this line has a carriage return without a line feed (an old Mac line ending, or a stray \
+            control character): save the file with LF or CRLF line endings",
     )
 }
 
@@ -210,7 +214,8 @@ fn explain(message: &str, what: &str, file: &str, text: &str, line: Option<u32>)
         let message = match meant {
             Some(key) => format!("unknown key {field} in {what}{MEANT}{key}`?"),
             None => format!(
-                "unknown key {field} in {what}: remove it or correct its spelling (allowed keys: {expected})"
+                "unknown key {field} in {what}: remove it or correct its spelling (allowed keys: \
+                    {expected})"
             ),
         };
         return Finding::invalid("unknown key", file, line, message);
@@ -431,7 +436,9 @@ fn explain_value(message: &str, what: &str, source: Option<&str>) -> (&'static s
             )
         } else {
             format!(
-                "{what} expands to far more values than it holds ({limit} limit reached), as `&anchors` and `*aliases` that repeat each other do: write the values out instead"
+                "{what} expands to far more values than it holds ({limit} limit reached), as \
+                    `&anchors` and `*aliases` that repeat each other do: write the values out \
+                        instead"
             )
         };
         return ("YAML too large", message);
@@ -447,7 +454,9 @@ fn explain_value(message: &str, what: &str, source: Option<&str>) -> (&'static s
     if message.contains("untagged enum RawCapacity") {
         return (
             "bad value",
-            "`capacity` must be a whole number (all lines) or a map of cohort to number, like {college: 250}".to_string(),
+            "`capacity` must be a whole number (all lines) or a map of cohort to number, like \
+                {college: 250}"
+                .to_string(),
         );
     }
     let expected = match message {
@@ -532,7 +541,8 @@ mod tests {
 
     #[test]
     fn every_unknown_key_and_bad_value_is_reported() {
-        let yaml = "name: a\nnmae: b\nitems:\n  - name: x\n    flga: true\n  - nmae: y\n    name: z\n  - name: w\n    flag: maybe\n    extra:\n      deep: 1\n";
+        let yaml = "name: a\nnmae: b\nitems:\n  - name: x\n    flga: true\n  - nmae: y\n    name: \
+            z\n  - name: w\n    flag: maybe\n    extra:\n      deep: 1\n";
         let (value, problems) = parse::<List>("x.yaml", yaml, "the list");
         let lines: Vec<u32> = problems.iter().filter_map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 5, 6, 9, 10]);
@@ -730,7 +740,8 @@ mod tests {
 
     #[test]
     fn entries_start_at_their_item_or_the_top() {
-        let text = "# site\ntitle: a\ncoordinator:\n  name: b\nlines:\n  - ext: 1\n    holder: c\n\n    uses:\n      - x\n    email: d\n  -\n    holder: e\n";
+        let text = "# site\ntitle: a\ncoordinator:\n  name: b\nlines:\n  - ext: 1\n    holder: \
+            c\n\n    uses:\n      - x\n    email: d\n  -\n    holder: e\n";
         let cases = [
             (1, 1),
             (2, 1),

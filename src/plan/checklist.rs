@@ -128,74 +128,79 @@ impl UnitChecklist<'_, '_> {
         let index = &self.ctx.index;
         let findings = &self.findings;
         self.involved
-        .iter()
-        .map(|(_, g)| {
-            let problems: Vec<&&Finding> = findings
-                .iter()
-                .filter(|f| {
-                    f.group.as_deref() == Some(g.id.as_str()) && f.severity != Severity::Info
-                })
-                .collect();
-            let members = g
-                .members
-                .iter()
-                .map(|ext| {
-                    let status = index
-                        .by_ext
-                        .get(ext.as_str())
-                        .map(|id| analysis.status_of(*id).as_str())
-                        .unwrap_or("unknown");
-                    format!("{ext} ({status})")
-                })
-                .collect();
-            let rule_of = |rule: Rule| problems.iter().find(|f| f.rule == rule);
-            let placed = groups::members(index, g)
-                .iter()
-                .find_map(|m| analysis.placed_of(*m));
-            let (holds, verdict) = if g.kind == GroupKind::Pickup {
-                match problems.first() {
-                    Some(_) => ("no", "Members who move leave the pickup group.".to_string()),
-                    None => (
-                        "yes",
-                        "No member moves: the pickup group stays as it is.".to_string(),
-                    ),
-                }
-            } else if let Some(f) = rule_of(Rule::HuntGroupSplit).or(rule_of(Rule::ExecutiveSplit)) {
-                ("no", f.message.clone())
-            } else if let Some(f) = rule_of(Rule::GroupUndecided) {
-                ("not-yet", f.message.clone())
-            } else if let Some(f) = rule_of(Rule::TrancheOverrideConflict) {
-                (
-                    "yes",
-                    format!(
-                        "It moves together in tranche {}; {}",
-                        placed.unwrap_or_default(),
-                        f.message
-                    ),
-                )
-            } else {
-                let undecided = groups::members(index, g)
+            .iter()
+            .map(|(_, g)| {
+                let problems: Vec<&&Finding> = findings
                     .iter()
-                    .filter(|m| analysis.status_of(**m) == Status::Undecided)
-                    .count();
-                match (placed, undecided) {
-                    (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
-                    (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
-                    (None, n) => (
-                        "not-yet",
-                        format!("No member moves so far, and {n} have no decision: the group moves or stays as one."),
-                    ),
+                    .filter(|f| {
+                        f.group.as_deref() == Some(g.id.as_str()) && f.severity != Severity::Info
+                    })
+                    .collect();
+                let members = g
+                    .members
+                    .iter()
+                    .map(|ext| {
+                        let status = index
+                            .by_ext
+                            .get(ext.as_str())
+                            .map(|id| analysis.status_of(*id).as_str())
+                            .unwrap_or("unknown");
+                        format!("{ext} ({status})")
+                    })
+                    .collect();
+                let rule_of = |rule: Rule| problems.iter().find(|f| f.rule == rule);
+                let placed = groups::members(index, g)
+                    .iter()
+                    .find_map(|m| analysis.placed_of(*m));
+                let (holds, verdict) = if g.kind == GroupKind::Pickup {
+                    match problems.first() {
+                        Some(_) => ("no", "Members who move leave the pickup group.".to_string()),
+                        None => (
+                            "yes",
+                            "No member moves: the pickup group stays as it is.".to_string(),
+                        ),
+                    }
+                } else if let Some(f) =
+                    rule_of(Rule::HuntGroupSplit).or(rule_of(Rule::ExecutiveSplit))
+                {
+                    ("no", f.message.clone())
+                } else if let Some(f) = rule_of(Rule::GroupUndecided) {
+                    ("not-yet", f.message.clone())
+                } else if let Some(f) = rule_of(Rule::TrancheOverrideConflict) {
+                    (
+                        "yes",
+                        format!(
+                            "It moves together in tranche {}; {}",
+                            placed.unwrap_or_default(),
+                            f.message
+                        ),
+                    )
+                } else {
+                    let undecided = groups::members(index, g)
+                        .iter()
+                        .filter(|m| analysis.status_of(**m) == Status::Undecided)
+                        .count();
+                    match (placed, undecided) {
+                        (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
+                        (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                        (None, n) => (
+                            "not-yet",
+                            format!(
+                                "No member moves so far, and {n} have no decision: the group moves \
+                            or stays as one."
+                            ),
+                        ),
+                    }
+                };
+                GroupRow {
+                    id: g.id.clone(),
+                    kind: g.kind.id(),
+                    members,
+                    holds,
+                    verdict_html: crate::markup::code_spans(&verdict),
                 }
-            };
-            GroupRow {
-                id: g.id.clone(),
-                kind: g.kind.id(),
-                members,
-                holds,
-                verdict_html: crate::markup::code_spans(&verdict),
-            }
-        })
-        .collect()
+            })
+            .collect()
     }
 
     /// The coordinator's steps, GOV.UK task-list style.
@@ -247,9 +252,11 @@ impl UnitChecklist<'_, '_> {
         steps.push(task(
         "Review the lines flagged in the MS Teams column".into(),
         match cannot {
-            0 => format!("{} line(s) flagged; check with each person whether they want to move.", review.len()),
+            0 => format!("{} line(s) flagged; check with each person whether they want to \
+                move.", review.len()),
             n => format!(
-                "{} line(s) flagged, {n} of which cannot move and stay on Chorus; check with each person and tell those who cannot move.",
+                "{} line(s) flagged, {n} of which cannot move and stay on Chorus; check with each \
+                    person and tell those who cannot move.",
                 review.len()
             ),
         },
@@ -258,11 +265,15 @@ impl UnitChecklist<'_, '_> {
     ));
         let (s, label) = progress(losing.len(), decided(&losing));
         steps.push(task(
-        "Record a move or stay decision for each line that uses a feature being removed".into(),
-        format!("{} line(s) use a softphone, the mobile app, the web portal or make external calls away from the desk.", losing.len()),
-        s,
-        label,
-    ));
+            "Record a move or stay decision for each line that uses a feature being removed".into(),
+            format!(
+                "{} line(s) use a softphone, the mobile app, the web portal or make external calls \
+            away from the desk.",
+                losing.len()
+            ),
+            s,
+            label,
+        ));
         let (s, label) = match (moving_groups, conflicts) {
             (false, _) => ("not-needed", "Not needed".to_string()),
             (true, 0) => ("completed", "Completed".to_string()),

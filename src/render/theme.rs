@@ -204,7 +204,8 @@ impl Theme {
                 "data/site.yaml",
                 site.and_then(|s| s.theme_line),
                 format!(
-                    "`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to use the built-in default"
+                    "`theme: {name}` has no folder themes/{name}/: create it, or remove `theme` to \
+                        use the built-in default"
                 ),
             )]));
         }

@@ -69,10 +69,18 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     for m in members.iter().filter(|m| status(m) == Status::Moving) {
                         let (owner, line) = (index.unit(*m), index.line(*m));
                         out.push(
-                            Finding::new(Rule::PickupGroupLoss, Severity::Warning, &owner.file, Some(line.line), format!(
-                                "extension {} moves, so it leaves pickup group `{id}`: tell its members they can no longer pick up each other's calls",
-                                line.ext
-                            ))
+                            Finding::new(
+                                Rule::PickupGroupLoss,
+                                Severity::Warning,
+                                &owner.file,
+                                Some(line.line),
+                                format!(
+                                    "extension {} moves, so it leaves pickup group `{id}`: \
+                                    tell its \
+                                    members they can no longer pick up each other's calls",
+                                    line.ext
+                                ),
+                            )
                             .unit(&owner.id)
                             .group(id)
                             .exts([&line.ext]),
@@ -86,25 +94,49 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                     };
                     let apart = exts_where(&[Status::Staying, Status::Blocked]);
                     if moving > 0 && !apart.is_empty() {
-                        out.push(group_finding(unit, group, split_rule, Severity::Error, format!(
-                            "{what} `{id}` is split (moving: {}; staying or unable to move: {apart}): the whole group moves or stays, so align the decisions",
-                            exts(&[Status::Moving])
-                        )));
+                        out.push(group_finding(
+                            unit,
+                            group,
+                            split_rule,
+                            Severity::Error,
+                            format!(
+                                "{what} `{id}` is split (moving: {}; staying or unable \
+                                    to move: \
+                                {apart}): the whole group moves or stays, so align the decisions",
+                                exts(&[Status::Moving])
+                            ),
+                        ));
                     }
                     let undecided = exts_where(&[Status::Undecided]);
                     if moving > 0 && !undecided.is_empty() {
-                        out.push(group_finding(unit, group, Rule::GroupUndecided, Severity::Warning, format!(
-                            "{what} `{id}` is partly undecided (moving: {}; undecided: {undecided}): decide the rest, the group moves as one",
-                            exts(&[Status::Moving])
-                        )));
+                        out.push(group_finding(
+                            unit,
+                            group,
+                            Rule::GroupUndecided,
+                            Severity::Warning,
+                            format!(
+                                "{what} `{id}` is partly undecided (moving: {}; \
+                                    undecided: \
+                                {undecided}): decide the rest, the group moves as one",
+                                exts(&[Status::Moving])
+                            ),
+                        ));
                     }
                     if group.kind == GroupKind::Executive
                         && !members.is_empty()
                         && moving == members.len()
                     {
-                        out.push(group_finding(unit, group, Rule::DelegationNoWhitelist, Severity::Info, format!(
-                            "executive group `{id}` moves: Teams delegation has no white list, so calls no longer go straight to the manager"
-                        )));
+                        out.push(group_finding(
+                            unit,
+                            group,
+                            Rule::DelegationNoWhitelist,
+                            Severity::Info,
+                            format!(
+                                "executive group `{id}` moves: Teams delegation has no \
+                                white list, so \
+                                calls no longer go straight to the manager"
+                            ),
+                        ));
                     }
                 }
             }
@@ -214,8 +246,12 @@ mod tests {
         assert_eq!(
             messages,
             vec![
-                "hunt group `g` is split (moving: 70001; staying or unable to move: 80002 in data/units/law.yaml): the whole group moves or stays, so align the decisions",
-                "hunt group `g` is partly undecided (moving: 70001; undecided: 70002, 80001 in data/units/law.yaml): decide the rest, the group moves as one",
+                "hunt group `g` is split (moving: 70001; staying or unable to move: \
+                    80002 in \
+                    data/units/law.yaml): the whole group moves or stays, so align the decisions",
+                "hunt group `g` is partly undecided (moving: 70001; undecided: 70002, \
+                    80001 in \
+                    data/units/law.yaml): decide the rest, the group moves as one",
             ]
         );
     }

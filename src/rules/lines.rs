@@ -22,7 +22,8 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                 (
                     Severity::Error,
                     format!(
-                        "extension {ext} is marked to move, but {}: it stays on the upgraded Chorus, so change `decision` to `stay`",
+                        "extension {ext} is marked to move, but {}: it stays on the upgraded \
+                            Chorus, so change `decision` to `stay`",
                         block.reason()
                     ),
                 )
@@ -30,7 +31,8 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                 (
                     Severity::Warning,
                     format!(
-                        "extension {ext} is flagged in the MS Teams column, but {}: it stays on the upgraded Chorus; tell its users",
+                        "extension {ext} is flagged in the MS Teams column, but {}: it stays on \
+                            the upgraded Chorus; tell its users",
                         block.reason()
                     ),
                 )
@@ -42,19 +44,34 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
         if status == Status::Staying && !line.uses.is_empty() {
             let uses: Vec<&str> = line.uses.iter().map(|u| u.describe()).collect();
             out.push(finding(unit, line, Rule::FeaturesLost, Severity::Warning, format!(
-                "extension {ext} stays on Chorus but uses {}, which the upgrade removes: confirm the holder accepts losing it, or move the line",
+                "extension {ext} stays on Chorus but uses {}, which the upgrade removes: confirm \
+                    the holder accepts losing it, or move the line",
                 uses.join(", ")
             )));
         }
         if status == Status::Undecided && line.ms_teams {
-            out.push(finding(unit, line, Rule::Undecided, Severity::Warning, format!(
-                "extension {ext} is flagged in the MS Teams column but has no decision: add `decision: move` or `decision: stay`"
-            )));
+            out.push(finding(
+                unit,
+                line,
+                Rule::Undecided,
+                Severity::Warning,
+                format!(
+                    "extension {ext} is flagged in the MS Teams column but has no decision: add \
+                    `decision: move` or `decision: stay`"
+                ),
+            ));
         }
         if status == Status::Moving && !line.ms_teams {
-            out.push(finding(unit, line, Rule::UnflaggedMove, Severity::Info, format!(
-                "extension {ext} moves but is not flagged in the MS Teams column: it needs a Telephony over Teams licence"
-            )));
+            out.push(finding(
+                unit,
+                line,
+                Rule::UnflaggedMove,
+                Severity::Info,
+                format!(
+                    "extension {ext} moves but is not flagged in the MS Teams column: it needs a \
+                    Telephony over Teams licence"
+                ),
+            ));
         }
     }
 }

@@ -202,7 +202,11 @@ pub fn place(
                 Rule::TrancheOverrideConflict,
                 Severity::Error,
                 format!(
-                    "extension {} has `tranche: {manual}`, but its group ({groups}) moves together, in tranche {}: set `tranche: {manual}` on {} too to move the whole group in tranche {manual}, or remove `tranche: {manual}` from {} to move it with the group",
+                    "extension {} has `tranche: {manual}`, but its group ({groups}) \
+                        moves \
+                        together, in tranche {}: set `tranche: {manual}` on {} too to move the \
+                            whole group in tranche {manual}, or remove `tranche: {manual}` from {} \
+                                to move it with the group",
                     line.ext,
                     tranches[target].number,
                     and_list(&other_exts),
@@ -214,17 +218,25 @@ pub fn place(
                 .extend(others.iter().map(|&p| index.line(ids[p]).ext.clone()));
             out.push(conflict);
         } else if target != own_t {
-            out.push(finding(Rule::GroupTrancheAligned, Severity::Info, format!(
-                "extension {} moves in tranche {} instead of {}, with {leader_ext}, so that its group ({groups}) moves together",
-                line.ext, tranches[target].number, tranches[own_t].number
-            )));
+            out.push(finding(
+                Rule::GroupTrancheAligned,
+                Severity::Info,
+                format!(
+                    "extension {} moves in tranche {} instead of {}, with {leader_ext}, so \
+                    that its \
+                    group ({groups}) moves together",
+                    line.ext, tranches[target].number, tranches[own_t].number
+                ),
+            ));
         }
         if reason == Reason::Late {
             let mut late = finding(
                 Rule::LateRequest,
                 Severity::Info,
                 format!(
-                    "extension {} asked to move on {}, after the response deadline: it goes in the late tranche {}",
+                    "extension {} asked to move on {}, after the response deadline: it \
+                        goes in the \
+                        late tranche {}",
                     line.ext,
                     line.requested.map(|d| d.to_string()).unwrap_or_default(),
                     tranches[own_t].number
@@ -284,11 +296,19 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
     }
     for (t, load) in tranches.iter().zip(&loads) {
         let over = |what: String, count: u32, cap: u32| {
-            Finding::new(Rule::TrancheOverCapacity, Severity::Error, "data/tranches.yaml", Some(t.line), format!(
-                "tranche {} has {count} {what} placed for {cap} place(s): raise its capacity or move {} line(s) to another tranche",
-                t.number,
-                count - cap
-            ))
+            Finding::new(
+                Rule::TrancheOverCapacity,
+                Severity::Error,
+                "data/tranches.yaml",
+                Some(t.line),
+                format!(
+                    "tranche {} has {count} {what} placed for {cap} place(s): raise its \
+                    capacity or \
+                    move {} line(s) to another tranche",
+                    t.number,
+                    count - cap
+                ),
+            )
             .tranche(t.number)
         };
         match &t.capacity {
@@ -299,7 +319,17 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
                 for (cohort, cap) in map {
                     let count = load.per_cohort.get(cohort).copied().unwrap_or(0);
                     if count > *cap {
-                        out.push(over(format!("{cohort} lines"), count, *cap).cohort(cohort));
+                        out.push(
+                            over(
+                                format!(
+                                    "{cohort} \
+                            lines"
+                                ),
+                                count,
+                                *cap,
+                            )
+                            .cohort(cohort),
+                        );
                     }
                 }
             }
@@ -557,7 +587,11 @@ mod tests {
             got,
             vec![(
                 "70000 70001 70002".to_string(),
-                "extension 70000 has `tranche: 2`, but its group (`g0`) moves together, in tranche 3: set `tranche: 2` on 70001 and 70002 too to move the whole group in tranche 2, or remove `tranche: 2` from 70000 to move it with the group".to_string()
+                "extension 70000 has `tranche: 2`, but its group (`g0`) moves \
+                    together, in tranche \
+                    3: set `tranche: 2` on 70001 and 70002 too to move the whole group in tranche \
+                        2, or remove `tranche: 2` from 70000 to move it with the group"
+                    .to_string()
             )]
         );
         // Joined through a shared member: the other group's lines move with it too.
@@ -573,7 +607,12 @@ mod tests {
             got,
             vec![(
                 "70000 70001 70002".to_string(),
-                "extension 70000 has `tranche: 2`, but its group (`g0`, joined by a shared member to `g1`) moves together, in tranche 3: set `tranche: 2` on 70001 and 70002 too to move the whole group in tranche 2, or remove `tranche: 2` from 70000 to move it with the group".to_string()
+                "extension 70000 has `tranche: 2`, but its group (`g0`, joined by a \
+                    shared member \
+                    to `g1`) moves together, in tranche 3: set `tranche: 2` on 70001 and 70002 too \
+                        to move the whole group in tranche 2, or remove `tranche: 2` from 70000 to \
+                            move it with the group"
+                    .to_string()
             )]
         );
     }

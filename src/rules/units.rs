@@ -16,7 +16,9 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
             let days = (today - deadline).num_days();
             out.push(
                 Finding::new(Rule::UnitNotResponded, Severity::Warning, &unit.file, None, format!(
-                    "{} has {flagged} line(s) flagged in the MS Teams column and has not answered the project, {days} day(s) after the {deadline} deadline: add `responded:` once the coordinator has replied",
+                    "{} has {flagged} line(s) flagged in the MS Teams column and has not answered \
+                        the project, {days} day(s) after the {deadline} deadline: add `responded:` \
+                            once the coordinator has replied",
                     unit.name
                 ))
                 .unit(&unit.id),
@@ -31,9 +33,16 @@ pub fn future_responses(model: &Model, today: NaiveDate, out: &mut Vec<Finding>)
     for unit in &model.units {
         if let Some(responded) = unit.responded.filter(|&r| r > today) {
             out.push(
-                Finding::new(Rule::RespondedInFuture, Severity::Warning, &unit.file, Some(unit.responded_line), format!(
-                    "`responded: {responded}` is after today, {today}: correct the date the coordinator answered, or remove it until they have"
-                ))
+                Finding::new(
+                    Rule::RespondedInFuture,
+                    Severity::Warning,
+                    &unit.file,
+                    Some(unit.responded_line),
+                    format!(
+                        "`responded: {responded}` is after today, {today}: correct the date the \
+                        coordinator answered, or remove it until they have"
+                    ),
+                )
                 .unit(&unit.id),
             );
         }
@@ -82,7 +91,8 @@ mod tests {
                 Severity::Warning,
                 "data/units/u.yaml",
                 Some(4),
-                "`responded: 2022-04-21` is after today, 2022-04-20: correct the date the coordinator answered, or remove it until they have",
+                "`responded: 2022-04-21` is after today, 2022-04-20: correct the date the \
+                    coordinator answered, or remove it until they have",
             )];
             assert_eq!(
                 found,

@@ -124,8 +124,17 @@ async fn file(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
         return Redirect::permanent(&location).into_response();
     }
     let body = match (&error, files.is_empty()) {
-        (Some(_), true) => "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site does not build yet</h1><p>Correct the error and save: this page reloads.</p></main></body></html>".to_string(),
-        _ => format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><main><h1>Not found</h1><p>No page at /{}. <a href=\"/\">Start again</a>.</p></main></body></html>", escape(path)),
+        (Some(_), true) => "<!DOCTYPE html><html lang=\"en\"><head><meta \
+            charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The site does not \
+                build yet</h1><p>Correct the error and save: this page \
+                    reloads.</p></main></body></html>"
+            .to_string(),
+        _ => format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not \
+            found</title></head><body><main><h1>Not found</h1><p>No page at /{}. <a \
+                href=\"/\">Start again</a>.</p></main></body></html>",
+            escape(path)
+        ),
     };
     page(
         "404.html",
@@ -176,16 +185,20 @@ pub fn inject(html: &str, error: Option<&str>) -> String {
     let mut extra = String::new();
     if let Some(error) = error {
         extra.push_str(
-            "<div id=\"cutover-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff;color:#0b0c0c;border-top:6px solid #d4351c;padding:1rem 1.5rem;font:16px/1.4 system-ui,sans-serif;box-shadow:0 -4px 12px rgba(0,0,0,.3)\">\
-             <h2 style=\"margin:0 0 .5rem;font-size:1.2rem;color:#0b0c0c\">The last change does not build</h2>\
-             <p style=\"margin:0 0 .5rem\">This is the last good version. Correct the file and save: the page reloads.</p>\
+            "<div id=\"cutover-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 \
+                0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff;color:#0b0c0c;border-top:6px solid #d4351c;padding:1rem 1.5rem;font:16px/1.4 system-ui,sans-serif;box-shadow:0 -4px 12px rgba(0,0,0,.3)\">\
+             <h2 style=\"margin:0 0 .5rem;font-size:1.2rem;color:#0b0c0c\">The last change does \
+                 not build</h2>\
+             <p style=\"margin:0 0 .5rem\">This is the last good version. Correct the file and \
+                 save: the page reloads.</p>\
              <pre style=\"white-space:pre-wrap;margin:0;font:14px/1.4 ui-monospace,monospace\">",
         );
         extra.push_str(&escape(error));
         extra.push_str("</pre></div>");
     }
     extra.push_str(&format!(
-        "<script>new EventSource(\"{EVENTS}\").addEventListener(\"reload\", () => location.reload());</script>"
+        "<script>new EventSource(\"{EVENTS}\").addEventListener(\"reload\", () => \
+            location.reload());</script>"
     ));
     match html.rfind("</body>") {
         Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),

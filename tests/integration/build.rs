@@ -572,7 +572,10 @@ fn a_static_page_with_a_broken_link_is_not_published() {
     assert_eq!(run.status.code(), Some(1));
     let err = stderr(&run);
     assert!(
-        err.contains("error[broken-link]: help.html: help.html links to `gone.html`, but nothing is built at gone.html"),
+        err.contains(
+            "error[broken-link]: help.html: help.html links to `gone.html`, but nothing \
+            is built at gone.html"
+        ),
         "{err}"
     );
     assert!(tree(&out) == before, "the old site stays");
@@ -584,12 +587,25 @@ fn a_static_page_with_a_broken_link_is_not_published() {
 fn broken_links_are_found_and_not_published() {
     let (site, out, before) = small_built();
     let page = site.path().join("content/desk-phones.md");
-    fs::write(&page, read(&page) + "\nSee [the old page](../old-page/index.html) and [a heading](../deciding/index.html#nowhere).\n").unwrap();
+    fs::write(
+        &page,
+        read(&page)
+            + "\nSee [the old page](../old-page/index.html) and [a \
+        heading](../deciding/index.html#nowhere).\n",
+    )
+    .unwrap();
 
     let run = build(site.path(), &out);
     assert_eq!(run.status.code(), Some(1));
     let err = stderr(&run);
-    assert!(err.contains("error[broken-link]: content/desk-phones.md: staying/desk-phones/index.html links to `../old-page/index.html`, but nothing is built at staying/old-page/index.html"), "{err}");
+    assert!(
+        err.contains(
+            "error[broken-link]: content/desk-phones.md: \
+        staying/desk-phones/index.html links to `../old-page/index.html`, but nothing is built at \
+            staying/old-page/index.html"
+        ),
+        "{err}"
+    );
     assert!(tree(&out) == before, "the old site stays");
     assert_nothing_beside(site.path());
 

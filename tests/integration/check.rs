@@ -307,7 +307,10 @@ fn a_response_dated_after_today_is_warned_of() {
     );
     let text = stdout(&cutover(&["check", "--root", root, "--today", TODAY]));
     assert!(
-        text.contains("warning[responded-in-future]: data/units/physics.yaml:4: `responded: 2022-05-08` is after today, 2022-04-20: correct the date"),
+        text.contains(
+            "warning[responded-in-future]: data/units/physics.yaml:4: `responded: \
+            2022-05-08` is after today, 2022-04-20: correct the date"
+        ),
         "{text}"
     );
     // On or before today, nothing to say.

@@ -177,11 +177,21 @@ fn rebuilds_equal_full_builds_after_every_kind_of_edit() {
     }
 
     // Units and pages come and go.
-    fs::write(root.join("data/units/new-unit.yaml"), "name: New\ncohort: department\nlines:\n  - ext: \"72001\"\n    holder: Pat New\n    ms_teams: true\n").unwrap();
+    fs::write(
+        root.join("data/units/new-unit.yaml"),
+        "name: New\ncohort: department\nlines:\n  - \
+        ext: \"72001\"\n    holder: Pat New\n    ms_teams: true\n",
+    )
+    .unwrap();
     assert_same(root, today, &mut caches, "a unit added");
     fs::remove_file(root.join("data/units/own-teams.yaml")).unwrap();
     assert_same(root, today, &mut caches, "a unit removed");
-    fs::write(root.join("content/extra.md"), "---\ntitle: Extra\nweight: 5\n---\n::: only coordinators moving\nSee [deciding](@/deciding.md#hunt-groups-and-you).\n:::\n").unwrap();
+    fs::write(
+        root.join("content/extra.md"),
+        "---\ntitle: Extra\nweight: 5\n---\n::: only \
+        coordinators moving\nSee [deciding](@/deciding.md#hunt-groups-and-you).\n:::\n",
+    )
+    .unwrap();
     assert_same(root, today, &mut caches, "a page added");
 
     // Templates and static files.

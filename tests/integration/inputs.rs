@@ -117,7 +117,11 @@ fn symlinks_inside_the_root_are_followed_and_broken_ones_named() {
     .unwrap();
     let found = problems(root);
     assert!(
-        found.contains(&"data/units/gone.yaml: data/units/gone.yaml is a symlink to nothing: point it at a file in the site, or remove it".to_string()),
+        found.contains(
+            &"data/units/gone.yaml: data/units/gone.yaml is a symlink to nothing: point \
+            it at a file in the site, or remove it"
+                .to_string()
+        ),
         "{found:#?}"
     );
 }
@@ -235,7 +239,8 @@ fn a_file_name_that_is_not_text_is_named_not_skipped() {
     let found = problems(site.path());
     assert!(
         found.iter().any(|p| p.starts_with(
-            "data/units/caf\u{FFFD}\\u{1b}[2J.yaml: the name of data/units/caf\u{FFFD}\\u{1b}[2J.yaml is not UTF-8 text"
+            "data/units/caf\u{FFFD}\\u{1b}[2J.yaml: the name of \
+                data/units/caf\u{FFFD}\\u{1b}[2J.yaml is not UTF-8 text"
         )),
         "{found:#?}"
     );

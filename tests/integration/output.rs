@@ -211,10 +211,16 @@ fn a_static_file_may_not_replace_a_generated_one() {
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let err = stderr(&run);
     for expected in [
-        "error[invalid-data]: static/coordinators/units/physics/checklist.csv: `static/coordinators/units/physics/checklist.csv` would replace coordinators/units/physics/checklist.csv",
-        "error[invalid-data]: static/index.html: `static/index.html` would replace coordinators/index.html, index.html, moving/index.html, staying/index.html,",
-        "error[invalid-data]: themes/default/static/timeline.ics: `themes/default/static/timeline.ics` would replace coordinators/timeline.ics, moving/timeline.ics, staying/timeline.ics,",
-        "error[invalid-data]: static/staying/index.html: `static/staying/index.html` would replace staying/index.html,",
+        "error[invalid-data]: static/coordinators/units/physics/checklist.csv: \
+            `static/coordinators/units/physics/checklist.csv` would replace \
+                coordinators/units/physics/checklist.csv",
+        "error[invalid-data]: static/index.html: `static/index.html` would replace \
+            coordinators/index.html, index.html, moving/index.html, staying/index.html,",
+        "error[invalid-data]: themes/default/static/timeline.ics: \
+            `themes/default/static/timeline.ics` would replace coordinators/timeline.ics, \
+                moving/timeline.ics, staying/timeline.ics,",
+        "error[invalid-data]: static/staying/index.html: `static/staying/index.html` would replace \
+            staying/index.html,",
     ] {
         assert!(err.contains(expected), "{expected}\n\n{err}");
     }

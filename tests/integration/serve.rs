@@ -305,7 +305,8 @@ fn answers_only_to_its_own_names() {
             "GET {page} HTTP/1.1\r\nHost: localhost.attacker.example\r\nConnection: close\r\n\r\n"
         ),
         format!(
-            "GET http://attacker.example{page} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET http://attacker.example{page} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: \
+                close\r\n\r\n"
         ),
         "GET /__cutover/events HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n"
             .to_string(),

@@ -11,6 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 
+use crate::escape::escape;
 use crate::finding::Finding;
 use crate::load::{Complete, content, data, fast, validate};
 use crate::markup::{self, Insertion, Resolver};
@@ -190,7 +191,7 @@ fn assert_ids_found(text: &str, html: String) {
     let ids = markup::heading_ids(text);
     let probe: String = ids
         .iter()
-        .map(|id| format!("<a href=\"fuzz.html#{}\">x</a>\n", markup::escape(id)))
+        .map(|id| format!("<a href=\"fuzz.html#{}\">x</a>\n", escape(id)))
         .collect();
     let files = vec![
         ("fuzz.html".to_string(), Arc::new(html.into_bytes())),

@@ -16,6 +16,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod changes;
+pub mod escape;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -197,7 +197,7 @@ impl UnitChecklist<'_, '_> {
                     kind: g.kind.id(),
                     members,
                     holds,
-                    verdict_html: crate::markup::code_spans(&verdict),
+                    verdict_html: crate::escape::code_spans(&verdict),
                 }
             })
             .collect()
@@ -388,7 +388,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .map(|f| FindingRow {
                 severity: f.severity.as_str(),
                 rule: f.rule.id(),
-                message_html: crate::markup::code_spans(&f.message),
+                message_html: crate::escape::code_spans(&f.message),
                 location: crate::report::location(f),
             })
             .collect(),

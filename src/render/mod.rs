@@ -389,9 +389,9 @@ fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String,
             }
             .to_string()
         }
-        Insertion::Deadline => markup::escape(&data.deadline),
+        Insertion::Deadline => crate::escape::escape(&data.deadline),
         Insertion::Contact => {
-            let e = markup::escape(data.contact.as_deref().unwrap_or_default());
+            let e = crate::escape::escape(data.contact.as_deref().unwrap_or_default());
             format!("<a href=\"mailto:{e}\">{e}</a>")
         }
     })

@@ -235,7 +235,7 @@ impl Theme {
         let fingerprints = fingerprints(&templates);
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
-        tera.set_escape_fn(crate::markup::write_escaped);
+        tera.set_escape_fn(crate::escape::write_escaped);
         let origins = templates
             .iter()
             .map(|(n, (_, origin))| (n.clone(), origin.clone()))

@@ -17,7 +17,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::State;
 use super::hosts::Hosts;
-use crate::markup::escape;
+use crate::escape::escape;
 
 /// Where open pages listen for rebuilds.
 pub const EVENTS: &str = "/__cutover/events";

@@ -876,3 +876,143 @@ fn calendar(ctx: &Ctx, audience: &Audience) -> IcsCalendar {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The small fixture site, checked as of `today`.
+    fn small(today: &str) -> Checked {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/small");
+        let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
+        let checked = crate::check(&root, today).unwrap();
+        assert!(checked.is_valid(), "{:#?}", checked.problems);
+        checked
+    }
+
+    fn page(slug: &str, title: &str, weight: i64) -> Page {
+        Page {
+            file: format!("content/{slug}.md"),
+            slug: slug.to_string(),
+            title: title.to_string(),
+            audiences: None,
+            audience_lines: Vec::new(),
+            weight,
+            summary: None,
+            draft: false,
+            body: String::new(),
+            body_line: 4,
+        }
+    }
+
+    /// The navigation of `audience`, as (slug, title).
+    fn nav(checked: &Checked, audience: &str) -> Vec<(String, String)> {
+        let site = checked.model.site.as_ref().unwrap();
+        let ctx = Ctx::new(checked, site);
+        let audience = site.audiences.iter().find(|a| a.id == audience).unwrap();
+        Frame::new(&ctx, audience)
+            .nav
+            .into_iter()
+            .map(|n| (n.slug, n.title))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(s, t)| (s.to_string(), t.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn navigation_orders_pages_by_weight_with_the_generated_pages_last() {
+        let checked = small("2022-04-20");
+        // The draft, and pages not for the audience, are left out; the home page's
+        // introduction is not a menu entry.
+        assert_eq!(
+            nav(&checked, "coordinators"),
+            pairs(&[
+                ("desk-phones", "Desk phones"),
+                ("deciding", "Deciding"),
+                ("timeline", "Timeline"),
+                ("schedule", "Move schedule"),
+                ("units", "Unit checklists"),
+            ])
+        );
+        assert_eq!(
+            nav(&checked, "staying"),
+            pairs(&[
+                ("desk-phones", "Desk phones"),
+                ("timeline", "Timeline"),
+                ("schedule", "Move schedule"),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_intro_page_gives_its_generated_page_a_title_and_a_place() {
+        let mut checked = small("2022-04-20");
+        checked
+            .model
+            .pages
+            .push(page("schedule", "When each unit moves", 15));
+        let mut hidden = page("timeline", "Dates for movers only", 1);
+        hidden.audiences = Some(vec!["moving".to_string()]);
+        checked.model.pages.push(hidden);
+        assert_eq!(
+            nav(&checked, "coordinators"),
+            pairs(&[
+                ("desk-phones", "Desk phones"),
+                ("schedule", "When each unit moves"),
+                ("deciding", "Deciding"),
+                ("timeline", "Timeline"),
+                ("units", "Unit checklists"),
+            ])
+        );
+        assert_eq!(
+            nav(&checked, "moving")[..2],
+            pairs(&[
+                ("timeline", "Dates for movers only"),
+                ("desk-phones", "Desk phones"),
+            ])
+        );
+    }
+
+    #[test]
+    fn events_are_past_current_or_upcoming_against_today() {
+        // The fixture's events: 2022-02-16, 2022-04-14, May 2022, June 2022.
+        for (today, states) in [
+            ("2022-04-20", ["past", "past", "upcoming", "upcoming"]),
+            ("2022-04-14", ["past", "current", "upcoming", "upcoming"]),
+            ("2022-05-31", ["past", "past", "current", "upcoming"]),
+            ("2022-06-01", ["past", "past", "past", "current"]),
+            (
+                "2022-02-15",
+                ["upcoming", "upcoming", "upcoming", "upcoming"],
+            ),
+        ] {
+            let checked = small(today);
+            let site = checked.model.site.as_ref().unwrap();
+            let ctx = Ctx::new(&checked, site);
+            let steps = events_for(&ctx, "coordinators");
+            let found: Vec<&str> = steps.iter().map(|s| s.state).collect();
+            assert_eq!(found, states, "today {today}");
+            assert_eq!(steps[2].date, "May 2022");
+            assert_eq!(steps[2].datetime, "2022-05");
+        }
+    }
+
+    #[test]
+    fn cohorts_have_names() {
+        for (id, name) in [
+            ("uas", "UAS"),
+            ("college", "Colleges"),
+            ("department", "Departments"),
+            ("medical-sciences", "Medical sciences"),
+            ("x", "X"),
+            ("9a", "9a"),
+        ] {
+            assert_eq!(cohort_name(id), name, "{id}");
+        }
+    }
+}

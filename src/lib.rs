@@ -29,6 +29,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod serve;
+pub mod site_map;
 pub mod skeleton;
 pub mod stream;
 pub mod suggest;

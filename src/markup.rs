@@ -383,7 +383,8 @@ pub fn slug_of(relative: &str) -> String {
 }
 
 /// Resolves an internal link `@/PATH.md#anchor` for `audience`, to a path relative to the
-/// audience's folder. Generated pages are `timeline.md`, `schedule.md` and `units.md`.
+/// audience's folder. Generated pages ([`crate::site_map`]) are reached by their
+/// introduction's name: `index.md`, `timeline.md`, `schedule.md`, `units.md`.
 pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result<String, String> {
     let (path, anchor) = match target.split_once('#') {
         Some((p, a)) => (p, format!("#{a}")),
@@ -396,20 +397,15 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         ));
     };
     let slug = slug_of(path);
-    let generated = match slug.as_str() {
-        "" | "timeline" | "schedule" => true,
-        "units" => {
-            if !audience.unit_checklists {
-                return Err(format!(
-                    "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: \
-                        only` passage for audiences that do",
-                    audience.id
-                ));
-            }
-            true
-        }
-        _ => false,
-    };
+    let generated = crate::site_map::find(&slug);
+    if generated.is_some_and(|g| !g.is_for(audience)) {
+        return Err(format!(
+            "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: \
+                only` passage for audiences that do",
+            audience.id
+        ));
+    }
+    let generated = generated.is_some();
     let page = pages.iter().find(|p| p.slug == slug && !p.draft);
     if !generated {
         match page {
@@ -468,9 +464,10 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
 /// The page a link to the missing `path` most likely meant, among those `audience` can
 /// be sent to, as a path under content/.
 fn nearest_page<'p>(path: &str, pages: &'p [Page], audience: &Audience) -> Option<&'p str> {
-    let generated = ["index.md", "timeline.md", "schedule.md", "units.md"]
-        .into_iter()
-        .filter(|g| *g != "units.md" || audience.unit_checklists);
+    let generated = std::iter::once(crate::site_map::HOME)
+        .chain(crate::site_map::MENU)
+        .filter(|g| g.is_for(audience))
+        .map(|g| g.intro);
     let written = pages
         .iter()
         .filter(|p| !p.draft && p.is_for(&audience.id))

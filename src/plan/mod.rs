@@ -14,9 +14,7 @@ use crate::Checked;
 use crate::finding::Rule;
 use crate::model::{Audience, Capacity, Page, Site};
 use crate::rules::{Counts, emails, groups};
-
-/// Content pages with these slugs introduce a generated page instead of being their own.
-pub const INTRO_SLUGS: [&str; 4] = ["", "timeline", "schedule", "units"];
+use crate::site_map::{self, Generated};
 
 #[derive(Debug)]
 pub struct Plan {
@@ -416,7 +414,7 @@ impl<'a> Planner<'a> {
             let slug = format!("units/{}", unit.id);
             let (path, mut page) = frame.make(&self.ctx, &slug, &unit.name, "unit.html", None);
             page.view.breadcrumbs.push(Link {
-                title: frame.nav_title("units"),
+                title: frame.nav_title(site_map::UNITS.slug),
                 href: "../index.html".into(),
                 current: false,
             });
@@ -533,21 +531,10 @@ impl<'a> Frame<'a> {
         let mut pages: Vec<&Page> = model
             .pages
             .iter()
-            .filter(|p| !p.draft && p.is_for(aud) && !INTRO_SLUGS.contains(&p.slug.as_str()))
+            // A page at a generated page's address introduces it instead.
+            .filter(|p| !p.draft && p.is_for(aud) && site_map::find(&p.slug).is_none())
             .collect();
         pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-        let generated: &[(&str, &str, i64)] = if audience.unit_checklists {
-            &[
-                ("timeline", "Timeline", 1000),
-                ("schedule", "Move schedule", 1001),
-                ("units", "Unit checklists", 1002),
-            ]
-        } else {
-            &[
-                ("timeline", "Timeline", 1000),
-                ("schedule", "Move schedule", 1001),
-            ]
-        };
         let mut nav: Vec<NavItem> = pages
             .iter()
             .map(|p| NavItem {
@@ -556,22 +543,22 @@ impl<'a> Frame<'a> {
                 slug: p.slug.clone(),
             })
             .collect();
-        for (slug, title, weight) in generated {
-            let (title, weight) = match ctx.intro(slug, aud) {
+        for generated in site_map::MENU.iter().filter(|g| g.is_for(audience)) {
+            let (title, weight) = match ctx.intro(generated.slug, aud) {
                 Some(p) => (p.title.clone(), p.weight),
-                None => (title.to_string(), *weight),
+                None => (generated.title.to_string(), generated.weight),
             };
             nav.push(NavItem {
                 weight,
                 title,
-                slug: slug.to_string(),
+                slug: generated.slug.to_string(),
             });
         }
         nav.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
         let home_title = ctx
             .intro("", aud)
             .map(|p| p.title.clone())
-            .unwrap_or_else(|| "Overview".into());
+            .unwrap_or_else(|| site_map::HOME.title.into());
         Frame {
             audience,
             insertions: Arc::new(insertions(ctx, audience)),
@@ -660,14 +647,14 @@ impl<'a> Frame<'a> {
     }
 
     /// A generated page, with its title from the navigation.
-    fn generated(&self, ctx: &Ctx, slug: &str, template: &'static str) -> (String, HtmlPage) {
-        let title = self.nav_title(slug);
+    fn generated(&self, ctx: &Ctx, generated: Generated) -> (String, HtmlPage) {
+        let title = self.nav_title(generated.slug);
         let (path, mut page) = self.make(
             ctx,
-            slug,
+            generated.slug,
             &title,
-            template,
-            ctx.intro(slug, &self.audience.id),
+            generated.template,
+            ctx.intro(generated.slug, &self.audience.id),
         );
         page.view.breadcrumbs.push(here(&title));
         (path, page)
@@ -678,8 +665,13 @@ impl<'a> Frame<'a> {
         let (audience, aud) = (self.audience, self.audience.id.as_str());
 
         // Home.
-        let (path, mut home) =
-            self.make(ctx, "", &self.home_title, "home.html", ctx.intro("", aud));
+        let (path, mut home) = self.make(
+            ctx,
+            "",
+            &self.home_title,
+            site_map::HOME.template,
+            ctx.intro("", aud),
+        );
         home.view.pages = self
             .pages
             .iter()
@@ -701,7 +693,7 @@ impl<'a> Frame<'a> {
             files.push(html(path, page));
         }
 
-        let (path, mut page) = self.generated(ctx, "timeline", "timeline.html");
+        let (path, mut page) = self.generated(ctx, site_map::TIMELINE);
         page.view.events = self.insertions.events.clone();
         page.view.calendar = Some("../timeline.ics".into());
         files.push(html(path, page));
@@ -710,12 +702,12 @@ impl<'a> Frame<'a> {
             output: Output::Ics(calendar(ctx, audience)),
         });
 
-        let (path, mut page) = self.generated(ctx, "schedule", "schedule.html");
+        let (path, mut page) = self.generated(ctx, site_map::SCHEDULE);
         page.view.tranches = self.insertions.tranches.clone();
         files.push(html(path, page));
 
-        if audience.unit_checklists {
-            let (path, mut index) = self.generated(ctx, "units", "units.html");
+        if site_map::UNITS.is_for(audience) {
+            let (path, mut index) = self.generated(ctx, site_map::UNITS);
             index.view.units = summaries.to_vec();
             files.push(html(path, index));
         }

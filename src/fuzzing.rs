@@ -117,12 +117,16 @@ pub fn markup(body: &str) -> usize {
         draft: false,
         body: body.to_string(),
         body_line: 1,
+        passages: Vec::new(),
     });
     let passages = markup::passages(body, 1).unwrap_or_else(|errors| {
         assert_syntax_lines(&errors, body);
         // The views are still made, so that text with broken passages is rendered too.
         Vec::new()
     });
+    if let Some(page) = pages.last_mut() {
+        page.passages = passages.clone();
+    }
     let Some(site) = &BASE.site else { return 0 };
     let mut rendered = 0;
     for audience in &site.audiences {

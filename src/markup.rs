@@ -434,8 +434,7 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
         && page.is_for(&audience.id)
         && (!generated || slug.is_empty())
     {
-        let (passages, _) = passages_and_mistakes(&page.body, page.body_line);
-        let ids = heading_ids(&for_audience(&page.body, &passages, &audience.id));
+        let ids = heading_ids(&for_audience(&page.body, &page.passages, &audience.id));
         if !ids.iter().any(|known| known == id) {
             let known = if ids.is_empty() {
                 "none".to_string()
@@ -891,6 +890,7 @@ mod tests {
             draft: false,
             body: String::new(),
             body_line: 1,
+            passages: vec![],
         }
     }
 
@@ -900,6 +900,7 @@ mod tests {
         desk.body =
             "## If you move\n\n::: only coordinators\n## For coordinators\n:::\n## If you stay\n"
                 .into();
+        desk.passages = passages(&desk.body, 1).unwrap();
         let pages = vec![desk, page("deciding", Some(vec!["coordinators".into()]))];
         let coordinators = Audience {
             id: "coordinators".into(),

@@ -274,6 +274,9 @@ pub struct Page {
     pub body: String,
     /// The file line on which `body` starts.
     pub body_line: u32,
+    /// Its `::: only` and `::: except` passages, read once as the page is loaded (a
+    /// passage never closed runs to the end of the page; the mistake is reported then).
+    pub passages: Vec<crate::markup::Passage>,
 }
 
 impl Page {

@@ -122,6 +122,17 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
             })
             .collect()
     });
+    // Mistakes in the passages do not hide the page's other mistakes (found when it is
+    // checked against the site), so the page is kept with what could be read.
+    let (passages, mistakes) = crate::markup::passages_and_mistakes(body, body_line);
+    problems.extend(mistakes.into_iter().map(|m| {
+        Finding::invalid(
+            "content page does not render",
+            file,
+            Some(body_line + m.line - 1),
+            m.message,
+        )
+    }));
     Some(Page {
         file: file.to_string(),
         slug,
@@ -133,6 +144,7 @@ pub fn page(file: &str, relative: &str, text: &str, problems: &mut Vec<Finding>)
         draft: fm.draft,
         body: body.to_string(),
         body_line,
+        passages,
     })
 }
 

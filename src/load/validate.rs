@@ -410,10 +410,9 @@ fn body(
 ) {
     let known: Vec<String> = site.audiences.iter().map(|a| a.id.clone()).collect();
     let at = |line: u32| page.body_line + line - 1;
-    // A mistake in the passages does not hide the page's other mistakes.
-    let (passages, errors) = markup::passages_and_mistakes(&page.body, page.body_line);
-    let mut found: BTreeSet<(u32, String)> =
-        errors.into_iter().map(|e| (e.line, e.message)).collect();
+    // The passages' own mistakes were reported as the page was loaded.
+    let passages = &page.passages;
+    let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
     for p in passages.iter().filter(|_| complete.audiences) {
         for id in p.audiences.iter().filter(|id| !known.contains(id)) {
             problems.push(unknown_audience(
@@ -427,7 +426,7 @@ fn body(
     }
     // Each audience's view is checked, since links may be right for one and not another.
     for audience in site.audiences.iter().filter(|a| page.is_for(&a.id)) {
-        let text = markup::for_audience(&page.body, &passages, &audience.id);
+        let text = markup::for_audience(&page.body, passages, &audience.id);
         let has_contact = site.contact.is_some() || !complete.site;
         let mut checker = Checker {
             pages,

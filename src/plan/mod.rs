@@ -618,11 +618,7 @@ impl<'a> Frame<'a> {
         view.summary = markdown.and_then(|p| p.summary.clone());
         let markdown = markdown.map(|p| Markdown {
             file: p.file.clone(),
-            text: crate::markup::for_audience(
-                &p.body,
-                &crate::markup::passages_and_mistakes(&p.body, p.body_line).0,
-                aud,
-            ),
+            text: crate::markup::for_audience(&p.body, &p.passages, aud),
             first_line: p.body_line,
             raw_html: ctx.site.raw_html,
         });
@@ -895,6 +891,7 @@ mod tests {
             draft: false,
             body: String::new(),
             body_line: 4,
+            passages: Vec::new(),
         }
     }
 

@@ -1,5 +1,6 @@
-//! Link checking of a built site: every relative `href` and `src` of every page must lead
-//! to a file of the site, and every `#fragment` to an element with that id.
+//! Link checking of a built site: every relative `href`, `src` and `srcset` URL of every
+//! page must lead to a file of the site, and every `#fragment` to an element with that id;
+//! a root-relative one (`/x`) is refused, as it breaks when the site is under a sub-path.
 
 use std::collections::{HashMap, HashSet};
 

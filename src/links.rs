@@ -1,8 +1,16 @@
-//! Link checking of a built site: every relative `href` and `src` of every page must lead
-//! to a file of the site, and every `#fragment` to an element with that id.
+//! Link checking of a built site: every relative `href`, `src` and `srcset` URL of every
+//! page must lead to a file of the site, and every `#fragment` to an element with that id;
+//! a root-relative one (`/x`) is refused, as it breaks when the site is under a sub-path.
 
 use std::collections::{HashMap, HashSet};
 
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use rustc_hash::FxHashSet;
 
 use crate::finding::{Finding, Rule, Severity};
@@ -10,61 +18,228 @@ use crate::render::File;
 
 pub const RULE: Rule = Rule::BrokenLink;
 
-/// The links (`href`, `src`) and the ids of an HTML text, in one pass over it. A page
-/// has thousands of `=` (every cell's `data-label`): each is judged by the few bytes
-/// before it (and a wanted one by the tag it is in), and only the attributes wanted are
-/// read on to their closing quote.
-fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
-    let bytes = html.as_bytes();
-    let (mut links, mut ids) = (Vec::new(), Vec::new());
-    // An attribute's name follows a space.
-    let named = |at: usize, name: &[u8]| {
-        at > name.len() && &bytes[at - name.len()..at] == name && bytes[at - name.len() - 1] == b' '
-    };
-    let mut from = 0;
-    while let Some(found) = html[from..].find('=') {
-        let at = from + found;
-        from = at + 1;
-        let is_link = named(at, b"href") || named(at, b"src");
-        if !is_link && !named(at, b"id") {
-            continue;
-        }
-        let Some(&quote) = bytes.get(at + 1).filter(|q| **q == b'"' || **q == b'\'') else {
-            continue;
-        };
-        // Only in a tag: text may say `href="` too, since markdown leaves its quotes as
-        // they are (and escapes every `<` and `>` of text).
-        if html[..at]
-            .rfind(['<', '>'])
-            .is_none_or(|i| bytes[i] != b'<')
-        {
-            continue;
-        }
-        let Some(len) = html[at + 2..].find(quote as char) else {
-            break;
-        };
-        let value = &html[at + 2..at + 2 + len];
-        if is_link {
-            links.push(value);
-        } else {
-            ids.push(value);
-        }
-        from = at + 2 + len;
-    }
-    (links, ids)
+/// The links (`href`, `src`, each URL of a `srcset`) and the ids of an HTML text, read
+/// by html5ever's tokenizer as a browser reads them: attributes after a newline or tab,
+/// `href = "x"`, unquoted values and character references all as a browser takes them,
+/// and text (a code span showing `<a href="`) never taken for markup.
+fn attributes(html: &str) -> (Vec<String>, Vec<String>) {
+    simple(html).unwrap_or_else(|| tokenized(html))
 }
 
-/// `&amp;` and friends back to text, as a browser reads an attribute.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
+/// [`attributes`] by html5ever's tokenizer.
+fn tokenized(html: &str) -> (Vec<String>, Vec<String>) {
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(Attributes::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.found.into_inner()
+}
+
+/// [`attributes`] of a page in the plain shape cutover's own templates write (lowercase
+/// names, one space before each attribute, every value double-quoted, only the five
+/// escapes markdown and the templates use), in a fast pass over its bytes; `None` at
+/// the first thing outside that shape, for the tokenizer to read the page. The tokenizer
+/// reads a 50 KB checklist several times slower, and every page is read on every build.
+fn simple(html: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let bytes = html.as_bytes();
+    // `contains` of a byte is memchr, many bytes at a time.
+    if bytes.contains(&0) || bytes.contains(&b'\r') {
+        return None;
     }
+    let (mut links, mut ids) = (Vec::new(), Vec::new());
+    let name_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'-')
+            .count()
+    };
+    let mut at = 0;
+    while let Some(found) = html[at..].find('<') {
+        at += found + 1;
+        let rest = &html[at..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            if comment.starts_with('>') || comment.starts_with("->") {
+                return None;
+            }
+            let end = comment.find("-->")?;
+            if comment[..end].contains("--!") {
+                return None;
+            }
+            at += 3 + end + 3;
+            continue;
+        }
+        if rest.starts_with("!DOCTYPE html>") || rest.starts_with("!doctype html>") {
+            continue;
+        }
+        let end_tag = rest.starts_with('/');
+        let start = at + usize::from(end_tag);
+        if !bytes.get(start).is_some_and(u8::is_ascii_lowercase) {
+            return None;
+        }
+        let name_to = name_end(start);
+        let name = &html[start..name_to];
+        at = name_to;
+        if end_tag {
+            if bytes.get(at) != Some(&b'>') {
+                return None;
+            }
+            continue;
+        }
+        let mut wanted_seen = [false; 4];
+        loop {
+            match bytes.get(at) {
+                Some(b'>') => break,
+                Some(b'/') if bytes.get(at + 1) == Some(&b'>') => {
+                    at += 1;
+                    break;
+                }
+                Some(b' ') => {}
+                _ => return None,
+            }
+            let attribute = at + 1;
+            if !bytes.get(attribute).is_some_and(u8::is_ascii_lowercase) {
+                return None;
+            }
+            at = name_end(attribute);
+            let attribute = &html[attribute..at];
+            let value = if bytes.get(at) == Some(&b'=') {
+                if bytes.get(at + 1) != Some(&b'"') {
+                    return None;
+                }
+                let len = html[at + 2..].find('"')?;
+                let value = &html[at + 2..at + 2 + len];
+                at += 2 + len + 1;
+                value
+            } else {
+                ""
+            };
+            let slot = match attribute {
+                "href" => Some(0),
+                "src" => Some(1),
+                "srcset" => Some(2),
+                "id" => Some(3),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                // The tokenizer keeps only the first of a repeated attribute.
+                if std::mem::replace(&mut wanted_seen[slot], true) {
+                    return None;
+                }
+                let value = unescape(value)?;
+                match slot {
+                    3 => ids.push(value),
+                    2 => links.extend(srcset(&value)),
+                    _ => links.push(value),
+                }
+            }
+        }
+        at += 1;
+        // Text that is not markup, up to the element's own end tag.
+        if matches!(
+            name,
+            "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
+        ) {
+            // Any `</` but the element's own end tag is left to the tokenizer.
+            let end = html[at..].find("</")?;
+            let close = at + end + 2;
+            let closes = bytes
+                .get(close..close + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+            if !closes || bytes.get(close + name.len()) != Some(&b'>') {
+                return None;
+            }
+            if name == "script" && html[at..at + end].contains("<!--") {
+                return None;
+            }
+            at = close + name.len();
+        } else if name == "plaintext" {
+            return None;
+        }
+    }
+    Some((links, ids))
+}
+
+/// An attribute's value as a browser reads it, if it has no escapes but the five that
+/// markdown and the templates write.
+fn unescape(value: &str) -> Option<String> {
+    if !value.contains('&') {
+        return Some(value.to_string());
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (text, len) = [
+            ("&amp;", "&"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+        ]
+        .iter()
+        .find(|(escape, _)| rest.starts_with(escape))
+        .map(|(escape, text)| (*text, escape.len()))?;
+        out.push_str(text);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Each candidate's URL of a `srcset` (`url 2x, url 480w`), up to its descriptor.
+fn srcset(value: &str) -> impl Iterator<Item = String> + '_ {
     value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+        .split(',')
+        .filter_map(|candidate| candidate.split_whitespace().next())
+        .map(str::to_string)
+}
+
+/// Gathers the wanted attributes of every start tag.
+#[derive(Default)]
+struct Attributes {
+    found: RefCell<(Vec<String>, Vec<String>)>,
+}
+
+impl TokenSink for Attributes {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag {
+            return TokenSinkResult::Continue;
+        }
+        let (links, ids) = &mut *self.found.borrow_mut();
+        for attribute in &tag.attrs {
+            let value = &*attribute.value;
+            match &*attribute.name.local {
+                "href" | "src" => links.push(value.to_string()),
+                "id" => ids.push(value.to_string()),
+                "srcset" => links.extend(srcset(value)),
+                _ => {}
+            }
+        }
+        // What the tree builder would switch the tokenizer to: the text of these is not
+        // markup, so a script writing `"<a href=" + x` has no link.
+        match &*tag.name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// Whether a link is root-relative (`/x`), which breaks when the site is served from a
+/// sub-path (`https://host/guide/`).
+fn is_root_relative(link: &str) -> bool {
+    link.starts_with('/') && !link.starts_with("//")
 }
 
 /// Whether a link leaves the site (or is not a link to a file at all).
@@ -120,15 +295,11 @@ impl Page {
         let mut seen = FxHashSet::default();
         let links = links
             .into_iter()
-            .filter(|link| seen.insert(*link))
-            .map(unescape)
+            .filter(|link| seen.insert(link.clone()))
             .filter(|link| !is_external(link))
             .map(String::into_boxed_str)
             .collect();
-        let mut ids: Vec<Box<str>> = ids
-            .into_iter()
-            .map(|id| unescape(id).into_boxed_str())
-            .collect();
+        let mut ids: Vec<Box<str>> = ids.into_iter().map(String::into_boxed_str).collect();
         ids.sort_unstable();
         Page {
             links,
@@ -190,12 +361,19 @@ pub fn broken(
                 Some((t, f)) => (t, Some(f)),
                 None => (link, None),
             };
-            let path = if target.is_empty() {
+            let path = if is_root_relative(target) {
+                None
+            } else if target.is_empty() {
                 Some(page.to_string())
             } else {
                 resolve(base, target)
             };
             let problem = match &path {
+                None if is_root_relative(target) => Some(
+                    "which breaks when the site is served from a sub-path (`https://host/guide/`): \
+                     link with `@/page.md` or a relative link instead"
+                        .to_string(),
+                ),
                 None => Some("which leads out of the site's folder".to_string()),
                 Some(p) if !paths.contains(p.as_str()) => {
                     Some(format!("but nothing is built at {p}"))
@@ -299,6 +477,141 @@ mod tests {
    href="b.html">b</a>"#,
         );
         assert_eq!(links, vec!["b.html"]);
+    }
+
+    /// Attributes as a browser reads them, which a scan for ` href="` missed.
+    #[test]
+    fn attributes_as_a_browser_reads_them() {
+        let (links, ids) = attributes(
+            "<a\nhref=\"nl.html\">a</a><a\thref='tab.html'>b</a><a href = \"sp.html\">c</a>\
+             <a href=bare.html>d</a><img alt=x\n src=i.png srcset=\"s1.png 1x, s2.png 2x,s3.png\">\
+             <h2 id=top>T</h2><a href=\"q.html?a=1&amp;b=2\">e</a>",
+        );
+        assert_eq!(
+            links,
+            vec![
+                "nl.html",
+                "tab.html",
+                "sp.html",
+                "bare.html",
+                "i.png",
+                "s1.png",
+                "s2.png",
+                "s3.png",
+                "q.html?a=1&b=2"
+            ]
+        );
+        assert_eq!(ids, vec!["top"]);
+    }
+
+    /// CommonMark examples 343 and 620 as cutover renders them (markdown leaves quotes as
+    /// they are): a code span showing `<a href="`, and text `<a href=hi'>`, are no links.
+    #[test]
+    fn escaped_text_is_not_markup() {
+        let (links, _) = attributes(
+            "<p><code>&lt;a href=\"</code>\"&gt;`</p>\n<p>&lt;a href=\"hi'&gt; &lt;a href=hi'&gt;</p>\n\
+             <footer><a href=\"index.html\">home</a></footer>\
+             <script>let x = '<a href=\"' + y;</script><style>a[href=\"z\"] {}</style>",
+        );
+        assert_eq!(links, vec!["index.html"]);
+    }
+
+    #[test]
+    fn root_relative_links_are_reported() {
+        let files = vec![
+            file(
+                "index.html",
+                r#"<a href="/url">a</a><a href="//cdn.example/x.js">b</a><img srcset="/big.png 2x">"#,
+            ),
+            file("url", ""),
+        ];
+        let found = check(&files, &HashMap::new(), &mut Cache::default());
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(found.len(), 2, "{messages:#?}");
+        assert!(messages.iter().all(|m| {
+            m.contains("breaks when the site is served from a sub-path")
+                && m.contains("`@/page.md` or a relative link")
+        }));
+        assert!(messages.iter().any(|m| m.contains("links to `/url`")));
+        assert!(messages.iter().any(|m| m.contains("links to `/big.png`")));
+    }
+
+    /// The CommonMark spec's examples with links, ids or `<a ` in them: the links and ids
+    /// found in each example's HTML are those an independent HTML tokenizer (Python's
+    /// `html.parser`, when the fixture was made) finds there.
+    #[test]
+    fn commonmark_examples() {
+        let text = include_str!("../tests/fixtures/commonmark-links.json");
+        let fixture: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+        let examples = fixture["examples"].as_array().expect("examples");
+        assert!(examples.len() > 100);
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .expect("a list")
+                .iter()
+                .map(|s| s.as_str().expect("a string").to_string())
+                .collect()
+        };
+        for example in examples {
+            let html = example["html"].as_str().expect("html");
+            let (links, ids) = attributes(html);
+            assert_eq!(
+                links,
+                strings(&example["links"]),
+                "example {}",
+                example["number"]
+            );
+            assert_eq!(
+                ids,
+                strings(&example["ids"]),
+                "example {}",
+                example["number"]
+            );
+        }
+    }
+
+    /// The fast pass reads what the tokenizer reads, or leaves the page to it.
+    #[test]
+    fn the_fast_pass_agrees_with_the_tokenizer() {
+        let text = include_str!("../tests/fixtures/commonmark-links.json");
+        let fixture: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+        let mut pages: Vec<String> = fixture["examples"]
+            .as_array()
+            .expect("examples")
+            .iter()
+            .map(|e| e["html"].as_str().expect("html").to_string())
+            .collect();
+        let page = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>A &amp; B</title>\
+             <link rel=\"stylesheet\" href=\"../style.css\"><script>if (a<b) x()</script></head>\
+             <body><!-- a comment --><nav><a href=\"../index.html\" aria-current=\"page\">Home</a></nav>\
+             <h2 id=\"a-b\">A</h2><img src=\"x.png\" srcset=\"x.png 1x, y.png 2x\" alt=\"\">\
+             <td data-label=\"When\">1 &lt; 2</td><a href=\"q?a=1&amp;b=&quot;2&quot;\">q</a><br/></body></html>";
+        assert!(
+            simple(page).is_some(),
+            "a page in cutover's own shape is read fast"
+        );
+        pages.push(page.to_string());
+        pages.extend(
+            [
+                "<a href=\"x\" href=\"y\">",
+                "<a href=\"&copy;\">",
+                "<a\nhref=\"x\">",
+                "<script><!-- <a href=\"x\"> --></script>",
+                "<title>x</titlex><a href=\"y\"></title>",
+                "<style>a::after { content: \"</b>\" }</style><a href=\"y\">",
+                "<TITLE>x</Title><a href=\"y\">",
+                "<!--> <a href=\"x\"> -->",
+            ]
+            .map(str::to_string),
+        );
+        let mut fast = 0;
+        for html in &pages {
+            if let Some(found) = simple(html) {
+                fast += 1;
+                assert_eq!(found, tokenized(html), "{html}");
+            }
+        }
+        assert!(fast > 50, "{fast} pages read fast");
     }
 
     #[test]

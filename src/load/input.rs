@@ -409,7 +409,20 @@ pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, Finding> {
 /// and the text with each replaced by U+FFFD, so that the file is read on and its other
 /// problems are told too (the finding keeps the text from being published).
 pub fn control(file: &str, text: String) -> (String, Option<Finding>) {
-    let Some((at, c)) = text.char_indices().find(|&(_, c)| is_forbidden(c)) else {
+    // Every file of the site is read through here: bytes are compared, not characters
+    // decoded. In UTF-8 a control character is a byte below 0x20, 0x7F, or 0xC2 followed by
+    // 0x80-0x9F (U+0080-U+009F); no other character's bytes look like these.
+    let bytes = text.as_bytes();
+    let suspect = bytes.iter().enumerate().find_map(|(at, &b)| {
+        let control = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0..0x20 | 0x7F => true,
+            0xC2 => bytes.get(at + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        control.then_some(at)
+    });
+    let Some((at, c)) = suspect.and_then(|at| Some((at, text[at..].chars().next()?))) else {
         return (text, None);
     };
     let line = text.as_bytes()[..at]

@@ -185,13 +185,7 @@ mod tests {
             ..Model::default()
         };
         let index = Index::new(&model);
-        let statuses = vec![
-            model.units[0]
-                .lines
-                .iter()
-                .map(|l| status::of(&model.units[0], l))
-                .collect(),
-        ];
+        let statuses = status::all(&model);
         let mut out = Vec::new();
         check(&index, &statuses, &mut out);
         out.iter()
@@ -235,11 +229,7 @@ mod tests {
             ..Model::default()
         };
         let index = Index::new(&model);
-        let statuses: Vec<Vec<Status>> = model
-            .units
-            .iter()
-            .map(|u| u.lines.iter().map(|l| status::of(u, l)).collect())
-            .collect();
+        let statuses = status::all(&model);
         let mut out = Vec::new();
         check(&index, &statuses, &mut out);
         let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();

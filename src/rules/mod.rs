@@ -11,7 +11,6 @@ pub mod units;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 pub use status::{Counts, Status};
 
@@ -101,16 +100,7 @@ impl Analysis {
 /// Applies every rule. `today` decides whether the response deadline has passed.
 pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     let index = Index::new(model);
-    let status: Vec<Vec<Status>> = model
-        .units
-        .par_iter()
-        .map(|unit| {
-            unit.lines
-                .iter()
-                .map(|line| status::of(unit, line))
-                .collect()
-        })
-        .collect();
+    let status = status::all(model);
     let deadline = model.site.as_ref().and_then(|s| s.response_deadline);
     // The rules about lines, about groups and about placement each read only the
     // statuses: they run side by side, each with its own findings.

@@ -485,11 +485,7 @@ mod tests {
             });
         }
         let index = Index::new(&model);
-        let statuses: Vec<Vec<Status>> = model
-            .units
-            .iter()
-            .map(|u| u.lines.iter().map(|l| status::of(u, l)).collect())
-            .collect();
+        let statuses = status::all(&model);
         let placed = place(&index, &statuses, Some(date("2022-04-14")), out);
         let loads = loads(&index, &placed, out);
         Run {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::finding::Rule;
-use crate::model::{Decision, Line, Unit};
+use crate::model::{Decision, Line, Model, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,6 +92,16 @@ pub fn blocks(unit: &Unit, line: &Line) -> Vec<Block> {
     .into_iter()
     .filter_map(|(applies, block)| applies.then_some(block))
     .collect()
+}
+
+/// Every line's status, by unit and line position, worked out on every core.
+pub fn all(model: &Model) -> Vec<Vec<Status>> {
+    use rayon::prelude::*;
+    model
+        .units
+        .par_iter()
+        .map(|unit| unit.lines.iter().map(|line| of(unit, line)).collect())
+        .collect()
 }
 
 pub fn of(unit: &Unit, line: &Line) -> Status {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
+use crate::load::input::shown;
 use crate::model::Capacity;
 use crate::rules::emails;
 use crate::{BuildError, Checked};
@@ -63,27 +64,13 @@ pub fn error(err: &BuildError) -> String {
 /// (line ends included) are escaped: a value from the data must not start a line of its own
 /// or move the terminal's cursor, and so fake another finding.
 pub fn text_line(f: &Finding) -> String {
-    one_line(&format!(
+    shown(&format!(
         "{}[{}]: {}: {}",
         f.severity.as_str(),
         f.rule.id(),
         location(f),
         f.message
     ))
-}
-
-/// `s` with every control character but tab escaped (`\u{1b}`).
-fn one_line(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control() && c != '\t') {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| match c {
-            '\t' => c.to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 fn text(checked: &Checked) -> String {
@@ -117,7 +104,7 @@ fn escape_data(s: &str) -> String {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    one_line(&escaped)
+    shown(&escaped)
 }
 
 fn escape_property(s: &str) -> String {

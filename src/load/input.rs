@@ -474,11 +474,17 @@ pub fn control_character(file: &str, line: u32, c: char) -> Finding {
     )
 }
 
-/// `s` with control characters escaped, for naming a file whose name holds them.
+/// `s` with every control character but tab escaped (`\u{1b}`), line ends included: for
+/// naming a file whose name holds them, and for a report line, which nothing from the
+/// data may break in two or use to move the terminal's cursor.
 pub fn shown(s: &str) -> String {
+    let escaped = |c: char| c.is_control() && c != '\t';
+    if !s.chars().any(escaped) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| {
-            if is_forbidden(c) {
+            if escaped(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

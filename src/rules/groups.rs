@@ -36,28 +36,20 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
             let count =
                 |want: &[Status]| members.iter().filter(|m| want.contains(&status(m))).count();
             let moving = count(&[Status::Moving]);
-            // The members with one of these statuses, as `70123, 70124`.
-            let exts = |want: &[Status]| {
-                members
-                    .iter()
-                    .filter(|m| want.contains(&status(m)))
-                    .map(|m| index.line(*m).ext.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            // The same, each member of another unit with the file it is written in: its
-            // decision is made there, not here. (Not its line: this unit's checklist would
-            // change whenever lines move in that file.)
-            let exts_where = |want: &[Status]| {
+            // The members with one of these statuses, as `70123, 70124`; with `files`, each
+            // member of another unit with the file it is written in, where its decision is
+            // made (not its line: this unit's checklist would change whenever lines move in
+            // that file).
+            let exts = |want: &[Status], files: bool| {
                 members
                     .iter()
                     .filter(|m| want.contains(&status(m)))
                     .map(|m| {
                         let (owner, line) = (index.unit(*m), index.line(*m));
-                        if owner.file == unit.file {
-                            line.ext.clone()
-                        } else {
+                        if files && owner.file != unit.file {
                             format!("{} in {}", line.ext, owner.file)
+                        } else {
+                            line.ext.clone()
                         }
                     })
                     .collect::<Vec<_>>()
@@ -92,7 +84,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                         GroupKind::Hunt => (Rule::HuntGroupSplit, "hunt group"),
                         _ => (Rule::ExecutiveSplit, "executive group"),
                     };
-                    let apart = exts_where(&[Status::Staying, Status::Blocked]);
+                    let apart = exts(&[Status::Staying, Status::Blocked], true);
                     if moving > 0 && !apart.is_empty() {
                         out.push(group_finding(
                             unit,
@@ -103,11 +95,11 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                                 "{what} `{id}` is split (moving: {}; staying or unable \
                                     to move: \
                                 {apart}): the whole group moves or stays, so align the decisions",
-                                exts(&[Status::Moving])
+                                exts(&[Status::Moving], false)
                             ),
                         ));
                     }
-                    let undecided = exts_where(&[Status::Undecided]);
+                    let undecided = exts(&[Status::Undecided], true);
                     if moving > 0 && !undecided.is_empty() {
                         out.push(group_finding(
                             unit,
@@ -118,7 +110,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                                 "{what} `{id}` is partly undecided (moving: {}; \
                                     undecided: \
                                 {undecided}): decide the rest, the group moves as one",
-                                exts(&[Status::Moving])
+                                exts(&[Status::Moving], false)
                             ),
                         ));
                     }

@@ -69,7 +69,7 @@ fn extensions_and_groups(
         }
     }
     let mut group_ids: HashMap<String, (String, u32)> = HashMap::new();
-    for (unit, unit_groups) in model.units.iter().zip(&mut groups) {
+    for (u, (unit, unit_groups)) in model.units.iter().zip(&mut groups).enumerate() {
         let file = unit.file.as_str();
         unit_groups.retain_mut(|group| {
             if let Some((first_file, first)) = group_ids.get(&group.id) {
@@ -123,7 +123,7 @@ fn extensions_and_groups(
             group.member_lines = kept_lines;
             // Told once the members it could have meant are known.
             for (m, line) in unknown {
-                let fix = match nearest_line(&model.units, unit, &group.members, &m) {
+                let fix = match nearest_line(&model.units, &first, u, &group.members, &m) {
                     Some(ext) => format!("did you mean {ext}?"),
                     None => "add the line to its unit, or remove it from `members`".to_string(),
                 };
@@ -197,25 +197,25 @@ fn extensions_and_groups(
 }
 
 /// The extension a group's unknown member `written` most likely meant: one of the lines
-/// of the group's unit or of its other members' units, not already a member.
+/// of the group's unit (`here`) or of its other members' units (found through `first`,
+/// each extension's unit), not already a member.
 fn nearest_line<'m>(
     units: &'m [Unit],
-    unit: &Unit,
+    first: &rustc_hash::FxHashMap<&str, (usize, u32)>,
+    here: usize,
     members: &[String],
     written: &str,
 ) -> Option<&'m str> {
-    let near: BTreeSet<&str> = std::iter::once(unit.id.as_str())
-        .chain(units.iter().filter_map(|u| {
-            u.lines
+    let near: BTreeSet<usize> = std::iter::once(here)
+        .chain(
+            members
                 .iter()
-                .any(|l| members.contains(&l.ext))
-                .then_some(u.id.as_str())
-        }))
+                .filter_map(|m| first.get(m.as_str()).map(|&(u, _)| u)),
+        )
         .collect();
-    let candidates = units
-        .iter()
-        .filter(|u| near.contains(u.id.as_str()))
-        .flat_map(|u| &u.lines)
+    let candidates = near
+        .into_iter()
+        .flat_map(|u| &units[u].lines)
         .map(|l| l.ext.as_str())
         .filter(|ext| !members.iter().any(|m| m == ext));
     suggest::nearest(written, candidates)

@@ -49,10 +49,6 @@ impl Root {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.given
-    }
-
     /// A finding if `path` resolves to where a site may not read: outside the root, into a
     /// hidden folder (`.git`, whose config may hold CI's token), or into a built output
     /// (another audience's checklists). Only the place is judged, not what is there.

@@ -293,11 +293,15 @@ impl Page {
         let (links, ids) = attributes(&text);
         // A page repeats its links (the menu, the breadcrumbs): each is kept once.
         let mut seen = FxHashSet::default();
+        let kept: Vec<bool> = links
+            .iter()
+            .map(|link| seen.insert(link.as_str()) && !is_external(link))
+            .collect();
+        drop(seen);
         let links = links
             .into_iter()
-            .filter(|link| seen.insert(link.clone()))
-            .filter(|link| !is_external(link))
-            .map(String::into_boxed_str)
+            .zip(kept)
+            .filter_map(|(link, kept)| kept.then(|| link.into_boxed_str()))
             .collect();
         let mut ids: Vec<Box<str>> = ids.into_iter().map(String::into_boxed_str).collect();
         ids.sort_unstable();

@@ -1,8 +1,8 @@
-//! Each stage of a build in-process, on synthetic institutions of 300 and 3,000 units of
-//! 60 lines: load (read and parse), rules, plan, render, write (into a tmpfs when there is
-//! one), each on its own as `serve` runs them (every page in memory); and `build`, the
-//! whole build as `cutover build` runs it, where plan, render and write are one streamed
-//! pass (`cutover::stream`).
+//! A build in-process, on synthetic institutions of 300 and 3,000 units of 60 lines: load
+//! (read and parse) and rules on their own, then the whole of it with each of the
+//! pipeline's outputs (`cutover::pipeline`): `check` (every file dropped once its links are
+//! read), in memory (as `serve` keeps the site, without its caches), and `build` (written
+//! into a tmpfs when there is one).
 //!
 //! `cargo bench --bench stages`
 
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use cutover::{load, plan, render, rules, synthetic, write};
+use cutover::{load, rules, synthetic};
 
 fn stages(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2022, 4, 20).unwrap();
@@ -39,25 +39,11 @@ fn stages(c: &mut Criterion) {
             &loaded.model,
             |b, model| b.iter(|| rules::analyse(model, today)),
         );
-        let checked = cutover::check(root, today).unwrap();
-        group.bench_with_input(BenchmarkId::new("plan", &size), &checked, |b, checked| {
-            b.iter(|| plan::plan(checked, None, &mut plan::Cache::default()))
+        group.bench_with_input(BenchmarkId::new("check", &size), &root, |b, root| {
+            b.iter(|| cutover::check_site(root, today).unwrap())
         });
-        let theme = render::Theme::load(root, checked.model.site.as_ref()).unwrap();
-        let planned = plan::plan(&checked, None, &mut plan::Cache::default());
-        group.bench_with_input(BenchmarkId::new("render", &size), &planned, |b, planned| {
-            b.iter(|| {
-                render::render(planned, &theme, &checked, &mut render::Cache::default())
-                    .ok()
-                    .unwrap()
-            })
-        });
-        let files = render::render(&planned, &theme, &checked, &mut render::Cache::default())
-            .ok()
-            .unwrap()
-            .files;
-        group.bench_with_input(BenchmarkId::new("write", &size), &files, |b, files| {
-            b.iter(|| write::swap_in(&out, files).unwrap())
+        group.bench_with_input(BenchmarkId::new("in memory", &size), &root, |b, root| {
+            b.iter(|| cutover::render_site(root, today, None).unwrap())
         });
         let options = cutover::BuildOptions {
             root: root.to_path_buf(),

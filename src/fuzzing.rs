@@ -5,7 +5,6 @@
 //! Not part of the library's interface: it exists so that the fuzz crate reaches private
 //! code without it being made public.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -16,7 +15,8 @@ use crate::finding::Finding;
 use crate::load::{Complete, content, data, fast, validate};
 use crate::markup::{self, Insertion, Resolver};
 use crate::model::{Audience, Model, Page};
-use crate::{Checked, links, plan, render, rules};
+use crate::plan::Planner;
+use crate::{Checked, links, render, rules};
 
 /// `data/site.yaml`, through its loader.
 pub fn site(text: &str) {
@@ -84,9 +84,20 @@ pub fn page(text: &str) -> usize {
         built: Vec::new(),
         today,
     };
-    let plan = plan::plan(&checked, None, &mut plan::Cache::default());
-    let mut files = Vec::with_capacity(plan.files.len());
-    for planned in &plan.files {
+    let Some(planner) = Planner::new(&checked, None) else {
+        return 0;
+    };
+    let mut planned = Vec::new();
+    let summaries: Vec<_> = (0..planner.units())
+        .map(|u| {
+            let files = planner.unit_files(u);
+            planned.extend(planner.unit_pages(u, &files));
+            planner.summary(u, &files)
+        })
+        .collect();
+    planned.extend(planner.pages(&summaries));
+    let mut files = Vec::with_capacity(planned.len());
+    for planned in &planned {
         match render::render_file(planned, &THEME, &checked.model.pages) {
             Ok(bytes) => files.push((planned.path.clone(), Arc::new(bytes))),
             Err(f) => panic!(
@@ -95,7 +106,7 @@ pub fn page(text: &str) -> usize {
             ),
         }
     }
-    links::check(&files, &HashMap::new(), &mut links::Cache::default());
+    links::check(&files, str::to_string);
     files.len()
 }
 
@@ -148,8 +159,8 @@ pub fn markup(body: &str) -> usize {
     rendered
 }
 
-/// Arbitrary bytes as one page of a small site, through the link checker; then again with
-/// the checker's cache, as `serve` runs it. Returns the broken links found.
+/// Arbitrary bytes as one page of a small site, through the link checker. Returns the
+/// broken links found.
 pub fn links(html: &[u8]) -> Vec<Finding> {
     let file = |path: &str, bytes: &[u8]| (path.to_string(), Arc::new(bytes.to_vec()));
     let files = vec![
@@ -161,14 +172,7 @@ pub fn links(html: &[u8]) -> Vec<Finding> {
         file("a/style.css", b"p {}"),
         file("a/b/index.html", html),
     ];
-    let mut cache = links::Cache::default();
-    let first = links::check(&files, &HashMap::new(), &mut cache);
-    let again = links::check(&files, &HashMap::new(), &mut cache);
-    assert_eq!(
-        first, again,
-        "the link checker's cache changed its findings"
-    );
-    first
+    links::check(&files, str::to_string)
 }
 
 const PAGE_FILE: &str = "content/fuzz.md";
@@ -201,7 +205,7 @@ fn assert_ids_found(text: &str, html: String) {
         ("fuzz.html".to_string(), Arc::new(html.into_bytes())),
         ("probe.html".to_string(), Arc::new(probe.into_bytes())),
     ];
-    let broken: Vec<String> = links::check(&files, &HashMap::new(), &mut links::Cache::default())
+    let broken: Vec<String> = links::check(&files, str::to_string)
         .into_iter()
         .filter(|f| f.file == "probe.html")
         .map(|f| f.message)

@@ -6,10 +6,9 @@
 //!
 //! [`load`] reads the root → [`rules`] work out statuses, placements and findings →
 //! [`plan`] decides each audience's pages → [`render`] turns them into files →
-//! [`write`] swaps the new site in. `build` and `check` go through plan and render one
-//! unit at a time ([`stream`]), writing each file as it is made (`check` writes nothing,
-//! and only checks the links); [`serve`] keeps the site in memory and rebuilds it as
-//! files change.
+//! [`write`] swaps the new site in. Plan, render and the link check are one
+//! [`pipeline`], whose output is a choice: `build` writes each file as it is made, `check`
+//! drops it, [`serve`] keeps the site in memory and rebuilds it as files change.
 
 // Problems travel as `Finding` values (the report needs all their fields); the paths that
 // return them are cold, so boxing them would only add noise.
@@ -24,6 +23,7 @@ pub mod links;
 pub mod load;
 pub mod markup;
 pub mod model;
+pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod report;
@@ -31,7 +31,6 @@ pub mod rules;
 pub mod serve;
 pub mod site_map;
 pub mod skeleton;
-pub mod stream;
 pub mod suggest;
 pub mod synthetic;
 pub mod write;
@@ -45,6 +44,7 @@ use chrono::NaiveDate;
 
 use finding::{Finding, Severity};
 use model::Model;
+use pipeline::Output;
 use rules::Analysis;
 
 /// The data of a root with everything the rules worked out.
@@ -111,9 +111,7 @@ pub fn check_cached(root: &Path, today: NaiveDate, cache: &mut load::Cache) -> R
 pub fn check_site(root: &Path, today: NaiveDate) -> Result<Checked> {
     let mut checked = check(root, today)?;
     if checked.is_valid() {
-        let rendered = render::Theme::load(root, checked.model.site.as_ref())
-            .and_then(|theme| stream::stream(&checked, &theme, root, None, None));
-        match rendered {
+        match make(&checked, root, None, Output::Discard, None) {
             Ok(_) => {}
             Err(BuildError::Invalid(problems)) => checked.built = problems,
             Err(BuildError::Other(e)) => return Err(e),
@@ -143,8 +141,8 @@ fn buildable(checked: Checked, only: Option<&[String]>) -> Result<Checked, Build
     Ok(checked)
 }
 
-/// The audiences among `built` that `site.yaml` marks: the first with unit checklists
-/// (whose CSV files keep each build's lines), and whether any has personal data.
+/// The first audience among `built` with unit checklists (whose CSV files keep each
+/// build's lines), and whether any has personal data.
 fn marked_audiences(checked: &Checked, built: &[String]) -> (Option<String>, bool) {
     let Some(site) = &checked.model.site else {
         return (None, false);
@@ -159,6 +157,22 @@ fn marked_audiences(checked: &Checked, built: &[String]) -> (Option<String>, boo
         .iter()
         .any(|a| a.personal_data && built.contains(&a.id));
     (checklists, personal)
+}
+
+/// The site of `checked` (valid data) made by the one pipeline, with the theme `root`
+/// names, into `output`.
+fn make(
+    checked: &Checked,
+    root: &Path,
+    only: Option<&[String]>,
+    output: Output,
+    caches: Option<&mut pipeline::Caches>,
+) -> Result<pipeline::Site, BuildError> {
+    let theme = render::Theme::load(root, checked.model.site.as_ref())?;
+    let site = pipeline::run(checked, &theme, root, only, output, caches)?;
+    // Freeing a large site's templates takes a while, and nobody waits for it.
+    std::thread::spawn(move || drop(theme));
+    Ok(site)
 }
 
 /// Why nothing was built. Invalid data is a value of its own, not an error to look for
@@ -204,27 +218,19 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct Rendered {
     pub files: Vec<render::File>,
-    /// How many pages were rendered anew, not taken from the caches.
+    /// How many files were rendered anew, not taken from the caches.
     pub fresh: usize,
-    pub audiences: usize,
-    /// Rule findings shown on the checklists.
-    pub findings: usize,
-    /// The first audience with unit checklists, whose CSV files keep each build's lines.
-    pub checklists: Option<String>,
-    /// Whether an audience with personal data is among those built.
-    pub personal: bool,
     /// The data it was built from.
     pub checked: Checked,
 }
 
-/// What one build leaves for the next: parsed files and rendered pages. A build with
-/// caches redoes only what changed, and writes exactly what a build without them would.
+/// What one build leaves for the next: parsed files, checklists, rendered pages and the
+/// links read from them. A build with caches redoes only what changed, and makes exactly
+/// what a build without them would.
 #[derive(Default)]
 pub struct Caches {
     loads: load::Cache,
-    plans: plan::Cache,
-    renders: render::Cache,
-    links: links::Cache,
+    site: pipeline::Caches,
 }
 
 /// Loads, checks and renders `root` without writing anything: every audience, or those
@@ -234,7 +240,9 @@ pub fn render_site(
     today: NaiveDate,
     only: Option<&[String]>,
 ) -> Result<Rendered, BuildError> {
-    render_site_cached(root, today, only, &mut Caches::default())
+    let checked = buildable(check(root, today)?, only)?;
+    let site = make(&checked, root, only, Output::Memory, None)?;
+    Ok(in_memory(site, checked))
 }
 
 /// [`render_site`], reusing and refreshing `caches`.
@@ -245,43 +253,21 @@ pub fn render_site_cached(
     caches: &mut Caches,
 ) -> Result<Rendered, BuildError> {
     let checked = buildable(check_cached(root, today, &mut caches.loads)?, only)?;
-    let theme = render::Theme::load(root, checked.model.site.as_ref())?;
-    let plan = plan::plan(&checked, only, &mut caches.plans);
-    let rendering = render::render(&plan, &theme, &checked, &mut caches.renders)
-        .map_err(BuildError::Invalid)?;
-    let (mut files, fresh) = (rendering.files, rendering.fresh);
-    let statics = theme.static_files(root, &plan.audiences)?;
-    let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let replacing = stream::statics_replacing(&statics, &made, root, &checked, &plan.audiences);
-    if !replacing.is_empty() {
-        return Err(BuildError::Invalid(replacing));
-    }
-    files.extend(statics);
-    // A site with a broken link is not published: each is reported with the file to correct.
-    let sources: std::collections::HashMap<String, String> = plan
+    let site = make(&checked, root, only, Output::Memory, Some(&mut caches.site))?;
+    Ok(in_memory(site, checked))
+}
+
+fn in_memory(site: pipeline::Site, checked: Checked) -> Rendered {
+    let files = site
         .files
-        .iter()
-        .filter_map(|planned| {
-            render::source(planned, &theme).map(|source| (planned.path.clone(), source))
-        })
+        .into_iter()
+        .filter_map(|made| Some((made.path, made.bytes?)))
         .collect();
-    let broken = links::check(&files, &sources, &mut caches.links);
-    if !broken.is_empty() {
-        return Err(BuildError::Invalid(broken));
-    }
-    let (checklists, personal) = marked_audiences(&checked, &plan.audiences);
-    let audiences = plan.audiences.len();
-    // Freeing every view of a large site takes a while, and nobody waits for it.
-    std::thread::spawn(move || drop((plan, theme)));
-    Ok(Rendered {
+    Rendered {
         files,
-        fresh,
-        audiences,
-        findings: checked.analysis.findings.len(),
-        checklists,
-        personal,
+        fresh: site.fresh,
         checked,
-    })
+    }
 }
 
 /// What a build did.
@@ -305,10 +291,9 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let (root, only) = (&options.root, options.audiences.as_deref());
     let out = write::check_target(root, &options.out)?;
     let checked = buildable(check(root, options.today)?, only)?;
-    let theme = render::Theme::load(root, checked.model.site.as_ref())?;
     // Each file goes into the new folder as it is made; a failure removes the folder.
     let stage = write::Stage::new(&out)?;
-    let site = stream::stream(&checked, &theme, root, only, Some(&stage))?;
+    let site = make(&checked, root, only, Output::Stage(&stage), None)?;
     let (checklists, personal) = marked_audiences(&checked, &site.audiences);
     // A site for the public says nothing of units, not even digests.
     let units = if personal {

@@ -2,9 +2,9 @@
 //! page must lead to a file of the site, and every `#fragment` to an element with that id;
 //! a root-relative one (`/x`) is refused, as it breaks when the site is under a sub-path.
 
-use std::collections::{HashMap, HashSet};
-
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -316,46 +316,49 @@ impl Page {
     }
 }
 
-/// The pages read by an earlier check, with the bytes they were read from: a page whose
+/// The pages read by an earlier build, with the bytes they were read from: a page whose
 /// bytes are the very same is not read again.
 #[derive(Default)]
 pub struct Cache {
-    pages: HashMap<String, (std::sync::Arc<Vec<u8>>, Page)>,
+    pages: HashMap<String, (Arc<Vec<u8>>, Arc<Page>)>,
 }
 
-/// Checks every link of every HTML file. `sources` names, for a page, the file it was
-/// made from (a content page, or its template), for the findings.
-pub fn check(files: &[File], sources: &HashMap<String, String>, cache: &mut Cache) -> Vec<Finding> {
-    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let mut old = std::mem::take(&mut cache.pages);
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let read = match old.remove(path) {
-            Some((read_from, page)) if std::sync::Arc::ptr_eq(&read_from, bytes) => {
-                (read_from, page)
-            }
-            _ => (bytes.clone(), Page::of(bytes)),
-        };
-        cache.pages.insert(path.clone(), read);
+impl Cache {
+    /// The page at `path`, read from `bytes`, or as the earlier build read it when its
+    /// bytes are the very same.
+    pub fn read(&self, path: &str, bytes: &Arc<Vec<u8>>) -> Arc<Page> {
+        match self.pages.get(path) {
+            Some((read_from, page)) if Arc::ptr_eq(read_from, bytes) => page.clone(),
+            _ => Arc::new(Page::of(bytes)),
+        }
     }
-    let pages: HashMap<&str, &Page> = cache
-        .pages
-        .iter()
-        .map(|(path, (_, page))| (path.as_str(), page))
-        .collect();
-    broken(&pages, &paths, |page| {
-        sources
-            .get(page)
-            .cloned()
-            .unwrap_or_else(|| page.to_string())
-    })
+
+    /// Keeps `pages` (each with the bytes it was read from) for the next build.
+    pub fn renew(&mut self, pages: impl IntoIterator<Item = (String, (Arc<Vec<u8>>, Arc<Page>))>) {
+        self.pages = pages.into_iter().collect();
+    }
 }
 
-/// The broken links of `pages` (by path) in a site of the files at `paths`; `source`
-/// names the file to correct for a page.
+/// Checks every link of every HTML file of a site held in memory; `source` names, for a
+/// page, the file to correct.
+pub fn check(files: &[File], source: impl Fn(&str) -> String) -> Vec<Finding> {
+    let paths: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let read: Vec<(&str, Page)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(path, bytes)| (path.as_str(), Page::of(bytes)))
+        .collect();
+    let pages: HashMap<&str, &Page> = read.iter().map(|(path, page)| (*path, page)).collect();
+    broken(&pages, &paths, |page, _| (source(page), None))
+}
+
+/// The broken links of `pages` (by path) in a site of the files at `paths`; `locate`
+/// names, for a page and a link on it, the file to correct and the link's line there
+/// when it is known.
 pub fn broken(
     pages: &HashMap<&str, &Page>,
     paths: &HashSet<&str>,
-    source: impl Fn(&str) -> String,
+    locate: impl Fn(&str, &str) -> (String, Option<u32>),
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (&page, read) in pages {
@@ -390,12 +393,12 @@ pub fn broken(
                 },
             };
             if let Some(problem) = problem {
-                let source = source(page);
+                let (source, line) = locate(page, link);
                 findings.push(Finding::new(
                     RULE,
                     Severity::Error,
                     source.clone(),
-                    None,
+                    line,
                     format!("{page} links to `{link}`, {problem}: correct the link in {source}"),
                 ));
             }
@@ -431,9 +434,10 @@ mod tests {
                 r##"<a href="../index.html#nope">x</a> <a href="../../../out.html">y</a> <img src="gone.png" alt="">"##,
             ),
         ];
-        let sources: HashMap<String, String> =
-            [("a/b/index.html".to_string(), "content/b.md".to_string())].into();
-        let found = check(&files, &sources, &mut Cache::default());
+        let found = check(&files, |page| match page {
+            "a/b/index.html" => "content/b.md".to_string(),
+            other => other.to_string(),
+        });
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(found.len(), 3, "{messages:#?}");
         assert!(
@@ -529,7 +533,7 @@ mod tests {
             ),
             file("url", ""),
         ];
-        let found = check(&files, &HashMap::new(), &mut Cache::default());
+        let found = check(&files, str::to_string);
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(found.len(), 2, "{messages:#?}");
         assert!(messages.iter().all(|m| {

@@ -130,15 +130,6 @@ pub fn is_empty(dir: &Path) -> Result<bool> {
         .is_none())
 }
 
-/// Writes `files` as the new content of `out`.
-pub fn swap_in(out: &Path, files: &[crate::render::File]) -> Result<()> {
-    let stage = Stage::new(out)?;
-    for (rel, bytes) in files {
-        stage.write(rel, bytes)?;
-    }
-    stage.commit()
-}
-
 /// The new content of an output folder, being written into a fresh folder beside it.
 /// [`Stage::commit`] swaps it in; dropped without that, it is removed and the output is as
 /// it was. Files may be written from several threads at once.
@@ -397,17 +388,10 @@ mod tests {
         fs::create_dir_all(out.join("stale")).unwrap();
         fs::write(out.join(MARKER), "").unwrap();
         fs::write(out.join("stale/x.html"), "old").unwrap();
-        let files = vec![
-            (
-                "a/index.html".to_string(),
-                std::sync::Arc::new(b"new".to_vec()),
-            ),
-            (
-                "a/style.css".to_string(),
-                std::sync::Arc::new(b"css".to_vec()),
-            ),
-        ];
-        swap_in(&out, &files).unwrap();
+        let stage = Stage::new(&out).unwrap();
+        stage.write("a/index.html", b"new").unwrap();
+        stage.write("a/style.css", b"css").unwrap();
+        stage.commit().unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"new");
         assert_eq!(fs::read(out.join("a/style.css")).unwrap(), b"css");
         assert!(out.join(MARKER).exists());

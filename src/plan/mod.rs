@@ -8,19 +8,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::Checked;
 use crate::finding::Rule;
 use crate::model::{Audience, Capacity, Page, Site};
 use crate::rules::{Counts, emails, groups};
 use crate::site_map::{self, Generated};
-
-#[derive(Debug)]
-pub struct Plan {
-    pub audiences: Vec<String>,
-    pub files: Vec<Planned>,
-}
 
 /// One output file.
 #[derive(Debug)]
@@ -274,27 +267,12 @@ pub struct UnitFiles {
     csv: Arc<Vec<CsvRow>>,
 }
 
-/// Every unit's checklist, from `cache` where the unit's inputs are unchanged.
-fn checklists(ctx: &Ctx, cache: &mut Cache) -> Vec<UnitFiles> {
-    let units = &ctx.checked.model.units;
-    // Each unit's checklist stands alone: they are worked out in parallel.
-    let made: Vec<(u64, UnitFiles)> = units
-        .par_iter()
-        .enumerate()
-        .map(|(u, unit)| {
-            let print = fingerprint(ctx, u, unit);
-            match cache.checklists.get(&unit.id) {
-                Some((old, files)) if *old == print => (print, files.clone()),
-                _ => (print, unit_files(ctx, u)),
-            }
-        })
-        .collect();
-    cache.checklists = units
-        .iter()
-        .map(|u| u.id.clone())
-        .zip(made.iter().cloned())
-        .collect();
-    made.into_iter().map(|(_, files)| files).collect()
+impl Cache {
+    /// Keeps each unit's checklist (by unit id, with the fingerprint of what it was made
+    /// from) for the next build.
+    pub fn renew(&mut self, checklists: impl IntoIterator<Item = (String, (u64, UnitFiles))>) {
+        self.checklists = checklists.into_iter().collect();
+    }
 }
 
 fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
@@ -303,36 +281,6 @@ fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
     UnitFiles {
         checklist: Arc::new(checklist),
         csv,
-    }
-}
-
-/// Plans the whole output at once, every checklist held (as `serve` keeps it). The model
-/// must be valid (no invalid-data problems). `only`: build just these audiences (the
-/// landing page lists just them); `None`: all.
-pub fn plan(checked: &Checked, only: Option<&[String]>, cache: &mut Cache) -> Plan {
-    let Some(planner) = Planner::new(checked, only) else {
-        return Plan {
-            audiences: vec![],
-            files: vec![],
-        };
-    };
-    let lists = if planner.has_checklists() {
-        checklists(&planner.ctx, cache)
-    } else {
-        Vec::new()
-    };
-    let summaries: Vec<UnitSummary> = lists
-        .iter()
-        .enumerate()
-        .map(|(u, files)| planner.summary(u, files))
-        .collect();
-    let mut files = planner.pages(&summaries);
-    for (u, unit_files) in lists.iter().enumerate() {
-        files.extend(planner.unit_pages(u, unit_files));
-    }
-    Plan {
-        audiences: planner.audiences(),
-        files,
     }
 }
 
@@ -379,6 +327,17 @@ impl<'a> Planner<'a> {
     /// Unit `u`'s checklist and CSV rows, worked out anew.
     pub fn unit_files(&self, u: usize) -> UnitFiles {
         unit_files(&self.ctx, u)
+    }
+
+    /// Unit `u`'s checklist and CSV rows, taken from `cache` when the unit's inputs are
+    /// those it was worked out from; with the fingerprint of those inputs.
+    pub fn unit_files_cached(&self, u: usize, cache: &Cache) -> (u64, UnitFiles) {
+        let unit = &self.ctx.checked.model.units[u];
+        let print = fingerprint(&self.ctx, u, unit);
+        match cache.checklists.get(&unit.id) {
+            Some((old, files)) if *old == print => (print, files.clone()),
+            _ => (print, unit_files(&self.ctx, u)),
+        }
     }
 
     /// Unit `u`'s row in the list of units.

@@ -8,17 +8,15 @@ mod theme;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use tera::Context;
 
 pub use theme::{Theme, builtin_files};
 
-use crate::Checked;
 use crate::finding::Finding;
 use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
 use crate::plan::{
-    CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Plan, Planned,
+    CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned,
 };
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
@@ -97,9 +95,6 @@ impl Source {
     }
 }
 
-/// A file, with its source when it was rendered anew (none when reused).
-type Made = (String, Arc<Vec<u8>>, Option<Source>);
-
 /// Whether the page's markdown inserts data: only then does the data shape the page.
 fn inserts(page: &HtmlPage) -> bool {
     page.markdown
@@ -107,65 +102,60 @@ fn inserts(page: &HtmlPage) -> bool {
         .is_some_and(|md| md.text.contains("{{"))
 }
 
-/// Renders every planned file, reusing from `cache` those made from the same things as
-/// before (and keeping the new ones there); on failure, every page that failed is reported.
-pub fn render(
-    plan: &Plan,
-    theme: &Theme,
-    checked: &Checked,
-    cache: &mut Cache,
-) -> Result<Rendering, Vec<Finding>> {
-    let pages = &checked.model.pages;
-    let links = links_fingerprint(pages);
-    let previous = &cache.files;
-    let results: Vec<Result<Made, Finding>> = plan
-        .files
-        .par_iter()
-        .map(|planned| {
-            if let Some((source, bytes)) = previous.get(&planned.path)
-                && source.matches(&planned.output, theme, links)
-            {
-                return Ok((planned.path.clone(), bytes.clone(), None));
-            }
-            let bytes = render_file(planned, theme, pages)?;
-            Ok((
-                planned.path.clone(),
-                Arc::new(bytes),
-                Some(Source::of(&planned.output, theme, links)),
-            ))
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut fresh = 0;
-    let mut problems = Vec::new();
-    let mut kept = HashMap::with_capacity(results.len());
-    let mut old = std::mem::take(&mut cache.files);
-    for r in results {
-        match r {
-            Ok((path, bytes, made)) => {
-                // A file reused keeps its source; a new one brings its own.
-                let source = match made {
-                    Some(source) => {
-                        fresh += 1;
-                        Some(source)
-                    }
-                    None => old.remove(&path).map(|(source, _)| source),
-                };
-                if let Some(source) = source {
-                    kept.insert(path.clone(), (source, bytes.clone()));
-                }
-                files.push((path, bytes));
-            }
-            Err(p) => problems.push(p),
+/// What a file was made from, kept with it in the [`Cache`] for the next build.
+pub struct Remembered(Source);
+
+impl Cache {
+    /// A build's way into the cache: `pages` are the site's content pages, whose `@/`
+    /// links every page's markdown resolves against.
+    pub fn reuse<'a>(&'a self, pages: &[Page]) -> Reuse<'a> {
+        Reuse {
+            cache: self,
+            links: links_fingerprint(pages),
         }
     }
-    if !problems.is_empty() {
-        // The cache stays as it was: the next build compares with the last good one.
-        cache.files = old;
-        return Err(fold_repeats(problems));
+
+    /// Keeps `made` for the next build: each file's path, bytes, and what it was made
+    /// from when it was rendered anew (a file reused keeps what it had).
+    pub fn renew(&mut self, made: Vec<(String, Arc<Vec<u8>>, Option<Remembered>)>) {
+        let mut old = std::mem::take(&mut self.files);
+        self.files = made
+            .into_iter()
+            .filter_map(|(path, bytes, remembered)| {
+                let source = match remembered {
+                    Some(Remembered(source)) => source,
+                    None => old.remove(&path)?.0,
+                };
+                Some((path, (source, bytes)))
+            })
+            .collect();
     }
-    cache.files = kept;
-    Ok(Rendering { files, fresh })
+}
+
+/// The cache of an earlier build, as one build reads it.
+pub struct Reuse<'a> {
+    cache: &'a Cache,
+    links: blake3::Hash,
+}
+
+impl Reuse<'_> {
+    /// `planned`'s bytes: the earlier build's when made from the same things (and nothing
+    /// to remember), else rendered anew, with what they were made from.
+    pub fn make(
+        &self,
+        planned: &Planned,
+        theme: &Theme,
+        pages: &[Page],
+    ) -> Result<(Arc<Vec<u8>>, Option<Remembered>), Finding> {
+        if let Some((source, bytes)) = self.cache.files.get(&planned.path)
+            && source.matches(&planned.output, theme, self.links)
+        {
+            return Ok((bytes.clone(), None));
+        }
+        let bytes = render_file(planned, theme, pages)?;
+        let source = Source::of(&planned.output, theme, self.links);
+        Ok((Arc::new(bytes), Some(Remembered(source))))
+    }
 }
 
 /// One planned file's bytes.
@@ -194,12 +184,6 @@ pub fn source(planned: &Planned, theme: &Theme) -> Option<String> {
         }),
         _ => None,
     }
-}
-
-/// Every file of a site, and how many were rendered anew rather than reused.
-pub struct Rendering {
-    pub files: Vec<File>,
-    pub fresh: usize,
 }
 
 /// What `@/` links resolve against: which pages exist, for whom, and their headings.

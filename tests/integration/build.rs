@@ -587,10 +587,13 @@ fn a_static_page_with_a_broken_link_is_not_published() {
 fn broken_links_are_found_and_not_published() {
     let (site, out, before) = small_built();
     let page = site.path().join("content/desk-phones.md");
+    let text = read(&page);
+    assert!(text.ends_with('\n'));
+    // The links' line: after the page's lines and an empty one.
+    let line = text.lines().count() + 2;
     fs::write(
         &page,
-        read(&page)
-            + "\nSee [the old page](../old-page/index.html) and [a \
+        text + "\nSee [the old page](../old-page/index.html) and [a \
         heading](../deciding/index.html#nowhere).\n",
     )
     .unwrap();
@@ -599,11 +602,11 @@ fn broken_links_are_found_and_not_published() {
     assert_eq!(run.status.code(), Some(1));
     let err = stderr(&run);
     assert!(
-        err.contains(
-            "error[broken-link]: content/desk-phones.md: \
+        err.contains(&format!(
+            "error[broken-link]: content/desk-phones.md:{line}: \
         staying/desk-phones/index.html links to `../old-page/index.html`, but nothing is built at \
             staying/old-page/index.html"
-        ),
+        )),
         "{err}"
     );
     assert!(tree(&out) == before, "the old site stays");
@@ -629,6 +632,7 @@ fn broken_links_are_found_and_not_published() {
             .iter()
             .all(|f| f["file"] == "content/desk-phones.md" && f["severity"] == "error")
     );
+    assert!(broken.iter().all(|f| f["line"] == line), "{broken:#?}");
     assert!(broken.len() >= 4, "{broken:#?}");
 }
 

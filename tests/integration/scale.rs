@@ -55,10 +55,10 @@ fn synthetic_site_pages_read_as_before() {
     );
 }
 
-/// The build streams each file to disk as it is rendered; `serve` keeps them in memory.
-/// Both make the same bytes.
+/// The pipeline's outputs agree: the build writes each file to disk as it is made, `serve`
+/// keeps them in memory, and both hold the same bytes.
 #[test]
-fn streamed_build_equals_the_site_rendered_in_memory() {
+fn build_on_disk_equals_the_site_rendered_in_memory() {
     let (site, out) = synthetic_built(60, 20, 11);
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let rendered = cutover::render_site(site.path(), today, None).unwrap();

@@ -109,8 +109,7 @@ pub fn run(
         let read = earlier.map(|c| &c.links);
         let make = |planned: &Planned| -> Result<Made, Failure> {
             // Nothing links out of a CSV file: one not kept need not be made.
-            if matches!(output, Output::Discard) && matches!(planned.output, plan::Output::Csv(_))
-            {
+            if matches!(output, Output::Discard) && matches!(planned.output, plan::Output::Csv(_)) {
                 return Ok(Made::unmade(&planned.path));
             }
             let (bytes, remembered) = match &reuse {
@@ -362,7 +361,8 @@ fn broken_links(files: &[Made], content: &[model::Page]) -> Vec<Finding> {
         .iter()
         .filter_map(|f| f.page.as_ref().map(|(_, s)| (f.path.as_str(), s.as_str())))
         .collect();
-    let written: HashMap<&str, &model::Page> = content.iter().map(|p| (p.file.as_str(), p)).collect();
+    let written: HashMap<&str, &model::Page> =
+        content.iter().map(|p| (p.file.as_str(), p)).collect();
     links::broken(&pages, &paths, |page, link| {
         let Some(&source) = sources.get(page) else {
             return (page.to_string(), None);

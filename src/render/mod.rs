@@ -15,9 +15,7 @@ pub use theme::{Theme, builtin_files};
 use crate::finding::Finding;
 use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
-use crate::plan::{
-    CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned,
-};
+use crate::plan::{CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned};
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
 /// earlier build is not copied.

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::escape::escape;
 use crate::finding::Finding;
-use crate::load::{Complete, content, data, fast, validate};
+use crate::load::{Complete, content, fast, site, timeline, tranches, unit, validate};
 use crate::markup::{self, Insertion, Resolver};
 use crate::model::{Audience, Model, Page};
 use crate::plan::Planner;
@@ -21,21 +21,21 @@ use crate::{Checked, links, render, rules};
 /// `data/site.yaml`, through its loader.
 pub fn site(text: &str) {
     let mut problems = Vec::new();
-    data::site("data/site.yaml", text, &mut problems, &mut complete());
+    site::site("data/site.yaml", text, &mut problems, &mut complete());
     assert_lines(&problems, text, 0);
 }
 
 /// `data/tranches.yaml`, through its loader.
 pub fn tranches(text: &str) {
     let mut problems = Vec::new();
-    data::tranches("data/tranches.yaml", text, &mut problems);
+    tranches::tranches("data/tranches.yaml", text, &mut problems);
     assert_lines(&problems, text, 0);
 }
 
 /// `data/timeline.yaml`, through its loader.
 pub fn timeline(text: &str) {
     let mut problems = Vec::new();
-    data::timeline("data/timeline.yaml", text, &mut problems);
+    timeline::timeline("data/timeline.yaml", text, &mut problems);
     assert_lines(&problems, text, 0);
 }
 
@@ -43,7 +43,7 @@ pub fn timeline(text: &str) {
 /// or finds a problem); and where the fast reader reads it, serde-saphyr must read the same.
 pub fn unit(text: &str) {
     let mut problems = Vec::new();
-    data::unit(
+    unit::unit(
         "fuzz",
         "data/units/fuzz.yaml",
         text,
@@ -272,11 +272,12 @@ fn today() -> NaiveDate {
 static BASE: LazyLock<Model> = LazyLock::new(|| {
     let mut problems = Vec::new();
     let mut model = Model {
-        site: data::site("data/site.yaml", SITE, &mut problems, &mut complete()),
-        tranches: data::tranches("data/tranches.yaml", TRANCHES, &mut problems).unwrap_or_default(),
+        site: site::site("data/site.yaml", SITE, &mut problems, &mut complete()),
+        tranches: tranches::tranches("data/tranches.yaml", TRANCHES, &mut problems)
+            .unwrap_or_default(),
         ..Model::default()
     };
-    model.units.extend(data::unit(
+    model.units.extend(unit::unit(
         "physics",
         "data/units/physics.yaml",
         UNIT,

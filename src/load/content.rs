@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::data::is_id;
+use super::values::is_id;
 use super::yaml::{
     Spot, line_of, lone_carriage_return, lone_carriage_return_problem, meant_key, parse,
 };

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 
-use super::data::{RawCoordinator, RawGroup, RawLine, RawUnit};
+use super::unit::{RawCoordinator, RawGroup, RawLine, RawUnit};
 use super::yaml::Spot;
 
 /// A unit file read, or `None` if it is not of the shape this reader takes.

@@ -1,5 +1,7 @@
 //! Reading a site root's data and content. Every input, the theme's files too, is opened
-//! through [`input`].
+//! through [`input`]. Each kind of data file has its module ([`site`], [`tranches`],
+//! [`timeline`], [`unit`]), its raw serde types beside their conversion; the values they
+//! share (ids, dates, extensions) are read by [`values`].
 //!
 //! Loading never stops at the first problem: each file is parsed on its own, bad values are
 //! collected, and cross-file references are checked at the end (see [`validate`]). The
@@ -7,10 +9,14 @@
 
 // Crate-visible for the fuzz targets (`crate::fuzzing`), which drive each loader alone.
 pub(crate) mod content;
-pub(crate) mod data;
 pub(crate) mod fast;
 pub mod input;
+pub(crate) mod site;
+pub(crate) mod timeline;
+pub(crate) mod tranches;
+pub(crate) mod unit;
 pub(crate) mod validate;
+mod values;
 mod yaml;
 
 use std::collections::HashMap;
@@ -19,8 +25,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 
-pub use data::{is_id, parse_date};
 pub use input::{Input, Root};
+pub use values::{is_id, parse_date};
 
 use crate::finding::Finding;
 use crate::model::{Model, Page, Unit};
@@ -233,7 +239,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     match yaml_text(&root, site_file, &mut problems)? {
         Some(text) => {
             let before = problems.len();
-            model.site = data::site(site_file, &text, &mut problems, &mut complete);
+            model.site = site::site(site_file, &text, &mut problems, &mut complete);
             complete.site = problems.len() == before;
         }
         None => {
@@ -255,7 +261,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         Some(text) => {
             let before = problems.len();
             model.tranches =
-                data::tranches(tranches_file, &text, &mut problems).unwrap_or_default();
+                tranches::tranches(tranches_file, &text, &mut problems).unwrap_or_default();
             complete.tranches = problems.len() == before;
         }
         None => {
@@ -273,7 +279,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     }
     let timeline_file = "data/timeline.yaml";
     if let Some(text) = yaml_text(&root, timeline_file, &mut problems)? {
-        model.timeline = data::timeline(timeline_file, &text, &mut problems);
+        model.timeline = timeline::timeline(timeline_file, &text, &mut problems);
     }
 
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -334,7 +340,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 cache.forget,
                 |text, problems, complete| {
                     problems.extend(yaml::escaped_control(file, text));
-                    data::unit(stem, file, text, problems, complete)
+                    unit::unit(stem, file, text, problems, complete)
                 },
             )
         })

@@ -51,6 +51,18 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> (Option
     (None, problems)
 }
 
+/// Parses a whole file, reporting its problems; `None` if it could not be read at all.
+pub fn parse_or_report<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    what: &str,
+    problems: &mut Vec<Finding>,
+) -> Option<T> {
+    let (value, found) = parse(file, text, what);
+    problems.extend(found);
+    value
+}
+
 /// The line (1-based, counted by line feeds) of the first carriage return that no line
 /// feed follows. YAML and markdown end a line there and `str::lines` does not, so in such
 /// a file the parser's line numbers and the file's lines would not be the same lines.

@@ -16,6 +16,8 @@ pub struct Model {
     pub timeline: Vec<Event>,
     pub units: Vec<Unit>,
     pub pages: Vec<Page>,
+    /// `data/migration.yaml`, or the defaults.
+    pub policy: Policy,
 }
 
 #[derive(Debug, Clone)]
@@ -284,5 +286,163 @@ impl Page {
         self.audiences
             .as_ref()
             .is_none_or(|list| list.iter().any(|a| a == audience))
+    }
+}
+
+/// The migration's own policy (`data/migration.yaml`, SPEC §9): what differs between one
+/// organisation's move and another's. Without the file, every value is the default, which
+/// is the bundled guide's policy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Policy {
+    /// The old system, as its users call it.
+    pub from: String,
+    /// The new one.
+    pub to: String,
+    /// Whether people may choose to stay on the old system.
+    pub stay: bool,
+    /// The phone database's pre-flag (a line's `ms_teams`), by the name people know it
+    /// by; `None` when there is none (`flag: false`).
+    pub flag: Option<String>,
+    /// What a line's `uses:` may name, in order.
+    pub features: Vec<Feature>,
+    /// The countdown emails, in the order written.
+    pub emails: Vec<EmailWhen>,
+    /// Rule severities overridden, or rules turned off (`None`).
+    pub rules: BTreeMap<crate::finding::Rule, Option<crate::finding::Severity>>,
+    /// The names pages show for cohort ids.
+    pub cohorts: BTreeMap<String, String>,
+    pub dates: DateStyle,
+    /// The checklist's steps, in order.
+    pub steps: Vec<StepSpec>,
+    /// Whether the policy came from `data/migration.yaml` (rather than the defaults).
+    pub written: bool,
+}
+
+/// A feature of the old system that a line may use.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Feature {
+    pub id: String,
+    pub label: String,
+    /// Whether people who stay on the old system lose it.
+    pub lost: bool,
+}
+
+/// When a countdown email goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EmailWhen {
+    /// This many days before the move (then back to a working day).
+    DaysBefore(u32),
+    /// The last working day before the move.
+    LastWorkingDay,
+}
+
+/// How dates read on pages (CSV, JSON and ICS keep ISO dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateStyle {
+    /// "Monday 30 May 2022"
+    EnGb,
+    /// "Monday, May 30, 2022"
+    EnUs,
+    /// "2022-05-30"
+    Iso,
+}
+
+/// A step of every unit's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StepSpec {
+    Builtin(BuiltinStep),
+    /// The organisation's own: a title, and markdown text.
+    Own {
+        title: String,
+        text: String,
+        line: u32,
+    },
+}
+
+/// The checklist steps cutover knows how to tick off from the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BuiltinStep {
+    ReviewFlagged,
+    Features,
+    Groups,
+    Pickup,
+    Others,
+    Answer,
+}
+
+impl BuiltinStep {
+    pub const ALL: [BuiltinStep; 6] = [
+        BuiltinStep::ReviewFlagged,
+        BuiltinStep::Features,
+        BuiltinStep::Groups,
+        BuiltinStep::Pickup,
+        BuiltinStep::Others,
+        BuiltinStep::Answer,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            BuiltinStep::ReviewFlagged => "review-flagged",
+            BuiltinStep::Features => "features",
+            BuiltinStep::Groups => "groups",
+            BuiltinStep::Pickup => "pickup",
+            BuiltinStep::Others => "others",
+            BuiltinStep::Answer => "answer",
+        }
+    }
+}
+
+impl DateStyle {
+    pub const ALL: [(&'static str, DateStyle); 3] = [
+        ("en-GB", DateStyle::EnGb),
+        ("en-US", DateStyle::EnUs),
+        ("iso", DateStyle::Iso),
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DateStyle::EnGb => "en-GB",
+            DateStyle::EnUs => "en-US",
+            DateStyle::Iso => "iso",
+        }
+    }
+}
+
+impl Default for Policy {
+    /// The bundled guide's policy: the University of Oxford's move from Chorus.
+    fn default() -> Policy {
+        let feature = |id: &str, label: &str| Feature {
+            id: id.to_string(),
+            label: label.to_string(),
+            lost: true,
+        };
+        let cohort = |id: &str, name: &str| (id.to_string(), name.to_string());
+        Policy {
+            from: "Chorus".to_string(),
+            to: "Telephony over Teams".to_string(),
+            stay: true,
+            flag: Some("MS Teams column".to_string()),
+            features: vec![
+                feature("softphone", "Chorus softphone"),
+                feature("mobile-app", "OpenScape Mobile app"),
+                feature("web-portal", "web portal preferred device"),
+                feature("external-away", "external calls away from the desk"),
+            ],
+            emails: vec![
+                EmailWhen::DaysBefore(21),
+                EmailWhen::DaysBefore(7),
+                EmailWhen::LastWorkingDay,
+            ],
+            rules: BTreeMap::new(),
+            cohorts: [
+                cohort("uas", "UAS"),
+                cohort("college", "Colleges"),
+                cohort("department", "Departments"),
+            ]
+            .into(),
+            dates: DateStyle::EnGb,
+            steps: BuiltinStep::ALL.map(StepSpec::Builtin).to_vec(),
+            written: false,
+        }
     }
 }

@@ -11,6 +11,7 @@
 pub(crate) mod content;
 pub(crate) mod fast;
 pub mod input;
+pub(crate) mod migration;
 pub(crate) mod site;
 pub(crate) mod timeline;
 pub(crate) mod tranches;
@@ -276,6 +277,10 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 ));
             }
         }
+    }
+    let migration_file = "data/migration.yaml";
+    if let Some(text) = yaml_text(&root, migration_file, &mut problems)? {
+        model.policy = migration::migration(migration_file, &text, &mut problems);
     }
     let timeline_file = "data/timeline.yaml";
     if let Some(text) = yaml_text(&root, timeline_file, &mut problems)? {

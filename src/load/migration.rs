@@ -316,7 +316,7 @@ fn read_steps(
             RawStep::Builtin(id) => {
                 let Some(builtin) = BuiltinStep::ALL.into_iter().find(|b| b.id() == id) else {
                     let ids = BuiltinStep::ALL.map(BuiltinStep::id);
-                    let fix = match crate::suggest::nearest(id, ids.into_iter()) {
+                    let fix = match crate::suggest::nearest(id, ids) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!(
                             "the built-in steps are {}; a step of your own is \

@@ -234,7 +234,9 @@ impl<'a> Planner<'a> {
                 current: false,
             });
             page.view.breadcrumbs.push(here(&unit.name));
-            page.view.unit = Some(files.checklist.clone());
+            page.view.kind = PageKind::Unit {
+                unit: files.checklist.clone(),
+            };
             planned.push(html(path, page));
             planned.push(Planned {
                 path: format!("{aud}/{slug}/checklist.csv"),

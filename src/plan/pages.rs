@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::context::Ctx;
 use super::events::calendar;
 use super::insertions::insertions;
-use super::views::{AudienceView, Insertions, Link, PageSummary, PageView, UnitSummary};
+use super::views::{AudienceView, Insertions, Link, PageKind, PageSummary, PageView, UnitSummary};
 use super::{HtmlPage, Markdown, Output, Planned};
 use crate::model::{Audience, Page};
 use crate::site_map::{self, Generated};
@@ -27,7 +27,13 @@ fn page_path(audience: &str, slug: &str) -> (String, usize) {
     }
 }
 
-fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usize) -> PageView {
+fn page_view(
+    ctx: &Ctx,
+    audience: Option<&Audience>,
+    title: String,
+    depth: usize,
+    kind: PageKind,
+) -> PageView {
     PageView {
         site: ctx.site_view(),
         audience: audience.map(|a| AudienceView {
@@ -43,20 +49,13 @@ fn blank_view(ctx: &Ctx, audience: Option<&Audience>, title: String, depth: usiz
         breadcrumbs: vec![],
         today: ctx.today_label.clone(),
         content: String::new(),
-        audiences: vec![],
-        pages: vec![],
-        events: vec![],
-        calendar: None,
-        tranches: vec![],
-        units: vec![],
-        unit: None,
         deadline: ctx.deadline_label.clone(),
+        kind,
     }
 }
 
 pub(super) fn landing(ctx: &Ctx, audiences: &[&Audience]) -> Planned {
-    let mut view = blank_view(ctx, None, ctx.site.title.clone(), 0);
-    view.audiences = audiences
+    let audiences = audiences
         .iter()
         .map(|a| Link {
             title: a.title.clone(),
@@ -64,6 +63,13 @@ pub(super) fn landing(ctx: &Ctx, audiences: &[&Audience]) -> Planned {
             current: false,
         })
         .collect();
+    let view = page_view(
+        ctx,
+        None,
+        ctx.site.title.clone(),
+        0,
+        PageKind::Landing { audiences },
+    );
     Planned {
         path: "index.html".into(),
         output: Output::Html(Box::new(HtmlPage {
@@ -175,7 +181,14 @@ impl<'a> Frame<'a> {
     ) -> (String, HtmlPage) {
         let (audience, aud) = (self.audience, self.audience.id.as_str());
         let (path, depth) = page_path(aud, slug);
-        let mut view = blank_view(ctx, Some(audience), title.to_string(), depth);
+        // A guidance page until its caller says what else it shows.
+        let mut view = page_view(
+            ctx,
+            Some(audience),
+            title.to_string(),
+            depth,
+            PageKind::Guidance,
+        );
         let home = up(depth);
         // The home page's own title is often the site's; the menu needs a short word.
         view.nav = std::iter::once(Link {
@@ -254,16 +267,18 @@ impl<'a> Frame<'a> {
             site_map::HOME.template,
             ctx.intro("", aud),
         );
-        home.view.pages = self
-            .pages
-            .iter()
-            .map(|p| PageSummary {
-                title: p.title.clone(),
-                summary: p.summary.clone(),
-                href: format!("{}/index.html", p.slug),
-            })
-            .collect();
-        home.view.events = self.insertions.events.clone();
+        home.view.kind = PageKind::Home {
+            pages: self
+                .pages
+                .iter()
+                .map(|p| PageSummary {
+                    title: p.title.clone(),
+                    summary: p.summary.clone(),
+                    href: format!("{}/index.html", p.slug),
+                })
+                .collect(),
+            events: self.insertions.events.clone(),
+        };
         home.view.breadcrumbs.truncate(1);
         home.view.breadcrumbs.push(here(&audience.title));
         files.push(html(path, home));
@@ -276,8 +291,10 @@ impl<'a> Frame<'a> {
         }
 
         let (path, mut page) = self.generated(ctx, site_map::TIMELINE);
-        page.view.events = self.insertions.events.clone();
-        page.view.calendar = Some("../timeline.ics".into());
+        page.view.kind = PageKind::Timeline {
+            events: self.insertions.events.clone(),
+            calendar: "../timeline.ics".into(),
+        };
         files.push(html(path, page));
         files.push(Planned {
             path: format!("{aud}/timeline.ics"),
@@ -285,12 +302,16 @@ impl<'a> Frame<'a> {
         });
 
         let (path, mut page) = self.generated(ctx, site_map::SCHEDULE);
-        page.view.tranches = self.insertions.tranches.clone();
+        page.view.kind = PageKind::Schedule {
+            tranches: self.insertions.tranches.clone(),
+        };
         files.push(html(path, page));
 
         if site_map::UNITS.is_for(audience) {
             let (path, mut index) = self.generated(ctx, site_map::UNITS);
-            index.view.units = summaries.to_vec();
+            index.view.kind = PageKind::Units {
+                units: summaries.to_vec(),
+            };
             files.push(html(path, index));
         }
     }
@@ -388,5 +409,61 @@ mod tests {
                 ("desk-phones", "Desk phones"),
             ])
         );
+    }
+
+    /// What every page's template gets, whatever its kind.
+    const COMMON: [&str; 11] = [
+        "site",
+        "audience",
+        "title",
+        "summary",
+        "root",
+        "home",
+        "nav",
+        "breadcrumbs",
+        "today",
+        "content",
+        "deadline",
+    ];
+
+    #[test]
+    fn each_template_gets_the_common_variables_and_only_its_kinds_own() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let checked = small("2022-04-20");
+        let planner = crate::plan::Planner::new(&checked, None).unwrap();
+        let mut files = planner.pages(&[]);
+        files.extend(planner.unit_pages(0, &planner.unit_files(0)));
+        let mut own: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        for planned in &files {
+            let Output::Html(page) = &planned.output else {
+                continue;
+            };
+            let value = serde_json::to_value(&page.view).unwrap();
+            let keys: BTreeSet<String> = value.as_object().unwrap().keys().cloned().collect();
+            for name in COMMON {
+                assert!(keys.contains(name), "{} lacks {name}", planned.path);
+            }
+            let kinds: BTreeSet<String> = keys
+                .into_iter()
+                .filter(|k| !COMMON.contains(&k.as_str()))
+                .collect();
+            // Every page made with one template gets the same variables.
+            if let Some(other) = own.insert(page.template, kinds.clone()) {
+                assert_eq!(other, kinds, "{}", planned.path);
+            }
+        }
+        let expected: BTreeMap<&str, BTreeSet<String>> = [
+            ("landing.html", &["audiences"][..]),
+            ("home.html", &["pages", "events"]),
+            ("page.html", &[]),
+            ("timeline.html", &["events", "calendar"]),
+            ("schedule.html", &["tranches"]),
+            ("units.html", &["units"]),
+            ("unit.html", &["unit"]),
+        ]
+        .into_iter()
+        .map(|(template, names)| (template, names.iter().map(|n| n.to_string()).collect()))
+        .collect();
+        assert_eq!(own, expected);
     }
 }

@@ -29,7 +29,7 @@ pub struct AudienceView {
     pub personal_data: bool,
 }
 
-/// Everything a page template gets. Fields a page does not use are empty.
+/// Everything a page template gets: what every page has, and what its kind adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageView {
     pub site: SiteView,
@@ -44,15 +44,44 @@ pub struct PageView {
     pub today: String,
     /// Filled by the renderer from the markdown.
     pub content: String,
-    pub audiences: Vec<Link>,
-    pub pages: Vec<PageSummary>,
-    pub events: Vec<Step>,
-    pub calendar: Option<String>,
-    pub tranches: Vec<TrancheRow>,
-    pub units: Vec<UnitSummary>,
-    /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
-    pub unit: Option<std::sync::Arc<Checklist>>,
     pub deadline: String,
+    /// Its fields sit beside the common ones: templates name them as before, `events`
+    /// rather than `kind.events`.
+    #[serde(flatten)]
+    pub kind: PageKind,
+}
+
+/// What a page shows beyond what every page has. A template gets only its kind's fields:
+/// README's theme section lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PageKind {
+    /// The site's front page, listing the audiences.
+    Landing {
+        audiences: Vec<Link>,
+    },
+    /// An audience's home: its guidance pages and its timeline.
+    Home {
+        pages: Vec<PageSummary>,
+        events: Vec<Step>,
+    },
+    /// A guidance page: its markdown is all it shows.
+    Guidance,
+    Timeline {
+        events: Vec<Step>,
+        /// The audience's calendar file, relative to the page.
+        calendar: String,
+    },
+    Schedule {
+        tranches: Vec<TrancheRow>,
+    },
+    Units {
+        units: Vec<UnitSummary>,
+    },
+    /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
+    Unit {
+        unit: std::sync::Arc<Checklist>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -231,6 +231,33 @@ fn a_page_failing_mid_build_keeps_the_old_site() {
     assert_nothing_beside(site.path());
 }
 
+/// A template gets the variables of its page's kind only (README lists them): a guidance
+/// page's template looping over the timeline's `events` fails, naming the template,
+/// rather than showing nothing.
+#[test]
+fn a_template_reading_another_kind_of_pages_variable_fails_naming_it() {
+    let (site, out, before) = small_built();
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let page = read(&bundled().join("themes/default/templates/page.html"));
+    fs::write(
+        templates.join("page.html"),
+        page.replace(
+            "{{ content | safe }}",
+            "{{ content | safe }}{% for e in events %}{{ e.title }}{% endfor %}",
+        ),
+    )
+    .unwrap();
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    assert!(
+        err.contains("themes/default/templates/page.html") && err.contains("undefined"),
+        "{err}"
+    );
+    assert!(tree(&out) == before, "the old site changed");
+}
+
 #[test]
 fn a_root_with_only_data_builds_with_the_built_in_theme() {
     let site = site_copy("small");

@@ -386,8 +386,8 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .findings
             .iter()
             .map(|f| FindingRow {
-                severity: f.severity.as_str(),
-                rule: f.rule.id(),
+                severity: f.severity,
+                rule: f.rule,
                 message_html: crate::escape::code_spans(&f.message),
                 location: crate::report::location(f),
             })

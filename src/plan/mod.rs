@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-
 use crate::Checked;
+use crate::finding::Severity;
 use crate::model::Audience;
 use crate::site_map;
 
@@ -68,7 +68,7 @@ use context::Ctx;
 use insertions::cohort_name;
 use pages::{Frame, here, html, landing};
 
-/// Checklists worked out by an earlier plan, by unit, with the digest of what each was
+/// Checklists worked out by an earlier build, by unit, with the digest of what each was
 /// made from: an unchanged unit's checklist is not worked out again.
 #[derive(Default)]
 pub struct Cache {
@@ -170,11 +170,15 @@ impl<'a> Planner<'a> {
             steps_total: c.steps_total,
             answer: c.answer.clone(),
             answer_state: c.answer_state,
-            errors: c.findings.iter().filter(|f| f.severity == "error").count(),
+            errors: c
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
             warnings: c
                 .findings
                 .iter()
-                .filter(|f| f.severity == "warning")
+                .filter(|f| f.severity == Severity::Warning)
                 .count(),
         }
     }

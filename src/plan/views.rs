@@ -208,8 +208,8 @@ pub struct GroupRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingRow {
-    pub severity: &'static str,
-    pub rule: &'static str,
+    pub severity: crate::finding::Severity,
+    pub rule: crate::finding::Rule,
     /// Escaped, with its `code` marked up.
     pub message_html: String,
     pub location: String,

@@ -290,8 +290,9 @@ impl Page {
 }
 
 /// The migration's own policy (`data/migration.yaml`, SPEC §9): what differs between one
-/// organisation's move and another's. Without the file, every value is the default, which
-/// is the bundled guide's policy.
+/// organisation's move and another's. Without the file, every value is the default: the
+/// bundled guide's policy, read from its own `data/migration.yaml` (built into cutover), so
+/// that no organisation's wording is written in the code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Policy {
     /// The old system, as its users call it.
@@ -404,45 +405,6 @@ impl DateStyle {
             DateStyle::EnGb => "en-GB",
             DateStyle::EnUs => "en-US",
             DateStyle::Iso => "iso",
-        }
-    }
-}
-
-impl Default for Policy {
-    /// The bundled guide's policy: the University of Oxford's move from Chorus.
-    fn default() -> Policy {
-        let feature = |id: &str, label: &str| Feature {
-            id: id.to_string(),
-            label: label.to_string(),
-            lost: true,
-        };
-        let cohort = |id: &str, name: &str| (id.to_string(), name.to_string());
-        Policy {
-            from: "Chorus".to_string(),
-            to: "Telephony over Teams".to_string(),
-            stay: true,
-            flag: Some("MS Teams column".to_string()),
-            features: vec![
-                feature("softphone", "Chorus softphone"),
-                feature("mobile-app", "OpenScape Mobile app"),
-                feature("web-portal", "web portal preferred device"),
-                feature("external-away", "external calls away from the desk"),
-            ],
-            emails: vec![
-                EmailWhen::DaysBefore(21),
-                EmailWhen::DaysBefore(7),
-                EmailWhen::LastWorkingDay,
-            ],
-            rules: BTreeMap::new(),
-            cohorts: [
-                cohort("uas", "UAS"),
-                cohort("college", "Colleges"),
-                cohort("department", "Departments"),
-            ]
-            .into(),
-            dates: DateStyle::EnGb,
-            steps: BuiltinStep::ALL.map(StepSpec::Builtin).to_vec(),
-            written: false,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `data/migration.yaml`: the migration's own policy (SPEC §9) — the systems' names,
 //! whether people may stay, the pre-flag, the features, the countdown emails, rule
 //! severities, cohort names, how dates read, and the checklist's steps. Every key is
-//! optional: one left out keeps the bundled guide's value ([`Policy::default`]).
+//! optional: one left out keeps the bundled guide's value ([`Policy::default`]), which is
+//! read from the bundled guide's own `data/migration.yaml`, built into cutover.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::LazyLock;
 
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
@@ -90,6 +92,45 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Ordered
     }
 }
 
+/// The bundled guide's policy: the defaults of every key.
+const BUNDLED: &str = include_str!("../../data/migration.yaml");
+
+static DEFAULT: LazyLock<Policy> = LazyLock::new(|| {
+    let mut problems = Vec::new();
+    let policy = read(
+        "data/migration.yaml",
+        BUNDLED,
+        &mut problems,
+        Policy {
+            from: String::new(),
+            to: String::new(),
+            stay: true,
+            flag: None,
+            features: Vec::new(),
+            emails: Vec::new(),
+            rules: BTreeMap::new(),
+            cohorts: BTreeMap::new(),
+            dates: DateStyle::Iso,
+            steps: Vec::new(),
+            written: false,
+        },
+    );
+    // A test holds the bundled file to having no problems (`the_bundled_policy_is_whole`).
+    debug_assert!(problems.is_empty(), "{problems:?}");
+    Policy {
+        written: false,
+        ..policy
+    }
+});
+
+impl Default for Policy {
+    /// The bundled guide's policy: the University's move, as its `data/migration.yaml`
+    /// says it.
+    fn default() -> Policy {
+        DEFAULT.clone()
+    }
+}
+
 /// What `rules:` may set a rule to.
 const SEVERITIES: [(&str, Option<Severity>); 4] = [
     ("error", Some(Severity::Error)),
@@ -101,10 +142,15 @@ const SEVERITIES: [(&str, Option<Severity>); 4] = [
 /// Reads `data/migration.yaml`. Every problem is reported; a value with a problem keeps
 /// its default, so that the rest of the data is still checked against a whole policy.
 pub fn migration(file: &str, text: &str, problems: &mut Vec<Finding>) -> Policy {
-    let mut policy = Policy {
+    let defaults = Policy {
         written: true,
         ..Policy::default()
     };
+    read(file, text, problems, defaults)
+}
+
+/// `text` read over `policy`: each key written replaces its value there.
+fn read(file: &str, text: &str, problems: &mut Vec<Finding>, mut policy: Policy) -> Policy {
     let Some(raw) = parse_or_report::<RawMigration>(file, text, "migration.yaml", problems) else {
         return policy;
     };
@@ -388,16 +434,38 @@ mod tests {
     }
 
     #[test]
-    fn the_spec_example_reads_as_the_default_policy() {
-        let (policy, problems) = read(include_str!("../../data/migration.yaml"));
-        assert_eq!(problems, vec![]);
-        assert_eq!(
-            policy,
-            Policy {
-                written: true,
-                ..Policy::default()
-            }
+    fn the_bundled_policy_is_whole() {
+        let mut problems = Vec::new();
+        let policy = super::read(
+            "data/migration.yaml",
+            BUNDLED,
+            &mut problems,
+            DEFAULT.clone(),
         );
+        assert_eq!(problems, vec![]);
+        assert_eq!(policy, Policy::default());
+        // Every key is written there: none keeps the placeholder `DEFAULT` starts from.
+        for key in [
+            "from:",
+            "to:",
+            "stay:",
+            "flag:",
+            "features:",
+            "emails:",
+            "rules:",
+            "cohorts:",
+            "dates:",
+            "steps:",
+        ] {
+            assert!(
+                BUNDLED.lines().any(|line| line.starts_with(key)),
+                "{key} is not in data/migration.yaml"
+            );
+        }
+        assert_eq!(policy.from, "Chorus");
+        assert_eq!(policy.features.len(), 4);
+        assert_eq!(policy.dates, DateStyle::EnGb);
+        assert_eq!(policy.steps.len(), 6);
     }
 
     #[test]

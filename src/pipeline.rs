@@ -85,7 +85,8 @@ struct UnitMade {
 /// Makes every file of the site for `only` (or every audience) and hands each to
 /// `output`. Pages that do not render, static files over generated ones, or links that
 /// lead nowhere are [`BuildError::Invalid`], naming every one; a stage is then left
-/// unfinished, and the caches as they were.
+/// unfinished. The caches are renewed once every file is made (a page with a broken link
+/// is made again only when what it is made from changes).
 pub fn run(
     checked: &Checked,
     theme: &Theme,
@@ -173,19 +174,7 @@ pub fn run(
             results.extend(replacing.into_iter().map(|f| Err(Failure::Invalid(f))));
         }
 
-        let mut files = Vec::with_capacity(results.len());
-        let mut problems = Vec::new();
-        for result in results {
-            match result {
-                Ok(made) => files.push(made),
-                Err(Failure::Invalid(finding)) => problems.push(finding),
-                Err(Failure::Io(e)) => return Err(e.into()),
-            }
-        }
-        if !problems.is_empty() {
-            crate::finding::sort(&mut problems);
-            return Err(BuildError::Invalid(render::fold_repeats(problems)));
-        }
+        let files = settle(results)?;
         if let Some(caches) = caches.as_deref_mut() {
             caches.plans.renew(checklists);
         }
@@ -209,6 +198,24 @@ pub fn run(
         }
     }
     Ok(site)
+}
+
+/// The files made, or every page that could not be made; a write that failed stops all.
+fn settle(results: Vec<Result<Made, Failure>>) -> Result<Vec<Made>, BuildError> {
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(made) => files.push(made),
+            Err(Failure::Invalid(finding)) => problems.push(finding),
+            Err(Failure::Io(e)) => return Err(e.into()),
+        }
+    }
+    if !problems.is_empty() {
+        crate::finding::sort(&mut problems);
+        return Err(BuildError::Invalid(render::fold_repeats(problems)));
+    }
+    Ok(files)
 }
 
 impl Made {

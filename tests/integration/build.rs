@@ -231,7 +231,7 @@ fn a_page_failing_mid_build_keeps_the_old_site() {
     assert_nothing_beside(site.path());
 }
 
-/// A template gets the variables of its page's kind only (README lists them): a guidance
+/// A template gets the variables of its page's kind only (docs/data.md lists them): a guidance
 /// page's template looping over the timeline's `events` fails, naming the template,
 /// rather than showing nothing.
 #[test]

@@ -1,6 +1,7 @@
 //! docs/data.md documents every key the loaders accept. The keys are not listed here: each
 //! loader is given a file with an unknown key at one level, and the keys it allows there
 //! are read from its finding, so a key added to a loader and not to docs/data.md fails.
+//! The same for rule ids, which `rules:` in migration.yaml names.
 
 use std::fs;
 use std::path::Path;
@@ -136,4 +137,18 @@ fn every_key_the_loaders_accept_is_in_docs_data_md() {
          the level's table):\n{}",
         missing.join("\n")
     );
+}
+
+/// `rules:` in migration.yaml names rules by id: each has its row in the Rules table.
+#[test]
+fn every_rule_is_in_docs_data_md() {
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/data.md"))
+        .expect("docs/data.md exists");
+    let part = section(&doc, "## Rules");
+    let missing: Vec<&str> = cutover::finding::Rule::ALL
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| !part.contains(&format!("| `{id}` |")))
+        .collect();
+    assert!(missing.is_empty(), "rules not in docs/data.md: {missing:?}");
 }

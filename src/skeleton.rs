@@ -1,4 +1,5 @@
-//! `cutover new DIR`: a small site that builds and checks clean, to start from: data,
+//! `cutover new DIR`: a small site that builds and checks clean, to start from: data (with
+//! a `migration.yaml` using every key of the policy, in neutral words),
 //! two pages, and a copy of the default theme to change.
 
 use std::fs;
@@ -11,6 +12,10 @@ const FILES: &[(&str, &str)] = &[
     ("data/site.yaml", include_str!("skeleton/site.yaml")),
     ("data/tranches.yaml", include_str!("skeleton/tranches.yaml")),
     ("data/timeline.yaml", include_str!("skeleton/timeline.yaml")),
+    (
+        "data/migration.yaml",
+        include_str!("skeleton/migration.yaml"),
+    ),
     (
         "data/units/example-department.yaml",
         include_str!("skeleton/example-department.yaml"),

@@ -54,11 +54,32 @@ enum RawEmail {
     Word(String),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A built-in step's id, or a step of the organisation's own. Not `untagged`: serde would
+/// then report a mistake in an own step as matching no variant, hiding the unknown key
+/// and the keys allowed.
 enum RawStep {
     Builtin(String),
     Own(RawOwnStep),
+}
+
+impl<'de> Deserialize<'de> for RawStep {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Step;
+        impl<'de> Visitor<'de> for Step {
+            type Value = RawStep;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a built-in step's id or {title: ..., text: ...}")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<RawStep, E> {
+                Ok(RawStep::Builtin(id.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawStep, A::Error> {
+                RawOwnStep::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawStep::Own)
+            }
+        }
+        deserializer.deserialize_any(Step)
+    }
 }
 
 #[derive(Deserialize)]
@@ -576,6 +597,21 @@ mod tests {
         }
         // `review-flagged` is fine while the flag is (`flag: true` kept the default).
         assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_mistake_in_an_own_step_names_the_key_and_the_keys_allowed() {
+        let (_, problems) = read("steps:\n  - answer\n  - {title: Training, txet: Book it.}\n");
+        assert_eq!(
+            problems,
+            [(
+                Some(3),
+                "unknown key `txet` in migration.yaml: did you mean `text`?".to_string()
+            )]
+        );
+        let (_, problems) = read("steps: [answer, 3]\n");
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].1.contains("expected a built-in step's id"));
     }
 
     #[test]

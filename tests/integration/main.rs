@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod documented;
 mod incremental;
 #[cfg(unix)]
 mod inputs;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::views::SiteView;
 use crate::Checked;
-use crate::model::{Page, Site};
+use crate::model::{Page, Site, StepSpec};
 use crate::rules::{emails, groups};
 
 pub fn long_date(d: NaiveDate) -> String {
@@ -47,6 +47,28 @@ impl DateLabels {
     }
 }
 
+/// The text of the organisation's own steps as a unit's checklist shows it. Links are
+/// the same for every audience with checklists (each has them at `units/UNIT/`); that they
+/// resolve for each was checked as the data was read, so a failure here shows no text.
+fn own_steps(checked: &Checked, site: &Site) -> Vec<String> {
+    let Some(audience) = site.audiences.iter().find(|a| a.unit_checklists) else {
+        return Vec::new();
+    };
+    let model = &checked.model;
+    model
+        .policy
+        .steps
+        .iter()
+        .filter_map(|step| match step {
+            StepSpec::Own { text, .. } => Some(
+                crate::markup::text_to_html(text, &model.pages, audience, "../../", !site.raw_html)
+                    .unwrap_or_default(),
+            ),
+            StepSpec::Builtin(_) => None,
+        })
+        .collect()
+}
+
 pub(super) struct Ctx<'a> {
     pub(super) checked: &'a Checked,
     pub(super) site: &'a Site,
@@ -70,6 +92,9 @@ pub(super) struct Ctx<'a> {
     /// Per tranche number: the same dates as a checklist's line shows them, written once
     /// rather than for every line.
     date_labels: HashMap<u32, DateLabels>,
+    /// The text of each of the organisation's own steps, in `policy.steps` order, as
+    /// HTML: rendered once, as every checklist shows it the same.
+    pub(super) own_steps: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -141,11 +166,20 @@ impl<'a> Ctx<'a> {
                 site.response_deadline,
                 &site.holidays,
                 &model.tranches,
+                &model.policy,
             )
                 .hash(&mut h);
             h.finish()
         };
+        let own_steps = own_steps(checked, site);
+        let global = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (global, &own_steps).hash(&mut h);
+            h.finish()
+        };
         Ctx {
+            own_steps,
             global,
             date_labels,
             rules_by_ext: checked.analysis.rules_by_ext(),

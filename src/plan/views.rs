@@ -170,6 +170,9 @@ pub struct Checklist {
 pub struct Task {
     pub title: String,
     pub hint: String,
+    /// A step of the organisation's own: its markdown text as HTML (empty for the
+    /// built-in steps, which have a `hint`).
+    pub text_html: String,
     pub state: &'static str,
     pub state_label: String,
 }

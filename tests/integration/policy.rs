@@ -1,0 +1,114 @@
+//! The pages under another organisation's policy (`data/migration.yaml`, SPEC §9): the
+//! fixture `sites/policy` moves from "Zeta PBX" to "Omega Voice", nobody stays, and it has
+//! steps, cohort names and a date style of its own.
+
+use std::fs;
+use std::path::Path;
+
+use crate::{build, site_copy, stderr};
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The policy site built, with its root (to edit) and its output.
+fn built(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, tempfile::TempDir) {
+    let root = site_copy("policy");
+    edit(root.path());
+    let out = tempfile::tempdir().unwrap();
+    let run = build(root.path(), &out.path().join("site"));
+    assert!(run.status.success(), "{}", stderr(&run));
+    (root, out)
+}
+
+/// The step titles of a checklist page, in order.
+fn step_titles(page: &str) -> Vec<String> {
+    page.split("<span class=\"task-name\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn checklist_steps_come_from_the_policy_in_order() {
+    let (_root, out) = built(|_| {});
+    let site = out.path().join("site/coordinators/units");
+    let page = read(&site.join("north-hall/index.html"));
+    // `features` is dropped: nobody stays, so nobody loses a feature by staying.
+    assert_eq!(
+        step_titles(&page),
+        [
+            "Review the lines flagged in the Zeta column",
+            "Book a training slot",
+            "Resolve group conflicts",
+            "Tell pickup group members that their group ends",
+            "Answer the project by 14 April 2022",
+        ]
+    );
+    assert!(page.contains("Everyone moves to Omega Voice; Zeta PBX pickup groups do not move."));
+    // The step's markdown, its `@/` link resolved from the checklist's place.
+    assert!(
+        page.contains(
+            "<p>Everyone books <strong>one</strong> slot: see <a \
+             href=\"../../training/index.html\">training</a>.</p>"
+        ),
+        "{page}"
+    );
+    // Four steps count (groups is not needed); the review is done.
+    assert!(page.contains("1 of 4 steps completed."), "{page}");
+    let list = read(&site.join("index.html"));
+    assert!(list.contains("<td data-label=\"Steps done\">1 of 4</td>"), "{list}");
+}
+
+#[test]
+fn a_built_in_step_left_out_does_not_appear() {
+    let (_root, out) = built(|root| {
+        let file = root.join("data/migration.yaml");
+        let text = read(&file);
+        let start = text.find("steps:").unwrap();
+        fs::write(&file, format!("{}steps: [answer, groups]\n", &text[..start])).unwrap();
+    });
+    let page = read(&out.path().join("site/coordinators/units/pathology/index.html"));
+    assert_eq!(
+        step_titles(&page),
+        ["Answer the project by 14 April 2022", "Resolve group conflicts"]
+    );
+    // Pathology has answered and has no groups: one step counts, and it is done.
+    assert!(page.contains("1 of 1 steps completed."), "{page}");
+}
+
+#[test]
+fn with_stay_the_built_in_steps_name_the_systems_and_the_flag() {
+    let (_root, out) = built(|root| {
+        let file = root.join("data/migration.yaml");
+        let text = read(&file).replace("stay: false", "stay: true");
+        fs::write(&file, text).unwrap();
+    });
+    let page = read(&out.path().join("site/coordinators/units/north-hall/index.html"));
+    assert_eq!(
+        step_titles(&page)[..5],
+        [
+            "Review the lines flagged in the Zeta column",
+            "Record a move or stay decision for each line that uses a feature being removed",
+            "Book a training slot",
+            "Resolve group conflicts",
+            "Tell pickup group members who are moving",
+        ]
+    );
+    assert!(page.contains("leave their Zeta PBX pickup group."), "{page}");
+}
+
+#[test]
+fn raw_html_in_a_steps_text_is_sanitised_as_content_is() {
+    let (_root, out) = built(|root| {
+        let file = root.join("data/migration.yaml");
+        let text = read(&file).replace(
+            "see [training](@/training.md).",
+            "<b onclick=\\\"steal()\\\">now</b><script>steal()</script>",
+        );
+        fs::write(&file, text).unwrap();
+    });
+    let page = read(&out.path().join("site/coordinators/units/north-hall/index.html"));
+    assert!(page.contains("<b>now</b>"), "{page}");
+    assert!(!page.contains("steal()"), "{page}");
+}

@@ -65,6 +65,9 @@ struct UnitChecklist<'c, 'a> {
     involved: Vec<(&'a Unit, &'a crate::model::Group)>,
     /// The findings about the unit's lines and its groups.
     findings: Vec<&'a Finding>,
+    /// The pre-flag as a line's flags name it: the policy's `flag` without a trailing
+    /// " column" (a "Red column" flags a line "Red").
+    flag: Option<String>,
 }
 
 impl UnitChecklist<'_, '_> {
@@ -92,15 +95,19 @@ impl UnitChecklist<'_, '_> {
                 let placed = analysis.placed[u][l];
                 let dates = placed.and_then(|n| ctx.date_labels(n));
                 let mut flags = Vec::new();
+                if line.ms_teams
+                    && let Some(flag) = &self.flag
+                {
+                    flags.push(flag.clone());
+                }
                 for (on, flag) in [
-                    (line.ms_teams, "MS Teams"),
                     (line.pilot, "Pilot"),
                     (line.holder.is_none(), "Shared"),
                     (line.critical, "Critical"),
                     (line.contact_centre, "Contact centre"),
                 ] {
                     if on {
-                        flags.push(flag);
+                        flags.push(flag.to_string());
                     }
                 }
                 let why = status::blocks(unit, line)
@@ -112,6 +119,7 @@ impl UnitChecklist<'_, '_> {
                     ext: line.ext.clone(),
                     holder: line.holder.clone().unwrap_or_default(),
                     email: line.email.clone().unwrap_or_default(),
+                    flagged: line.ms_teams,
                     flags,
                     uses: line.uses.iter().map(|u| u.describe()).collect(),
                     groups: groups_of_line.remove(&l).unwrap_or_default(),
@@ -192,7 +200,10 @@ impl UnitChecklist<'_, '_> {
                         .count();
                     match (placed, undecided) {
                         (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
-                        (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                        (None, 0) => (
+                            "yes",
+                            format!("It stays together on {}.", self.ctx.checked.model.policy.from),
+                        ),
                         (None, n) => (
                             "not-yet",
                             format!(
@@ -412,6 +423,12 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .iter()
             .map(|&fi| &analysis.findings[fi])
             .collect(),
+        flag: model.policy.flag.as_deref().map(|f| {
+            f.strip_suffix(" column")
+                .filter(|short| !short.trim().is_empty())
+                .unwrap_or(f)
+                .to_string()
+        }),
     };
     let (answer_state, answer) = answer_state(ctx, unit);
     let steps = parts.steps(answer_state, &answer);
@@ -460,7 +477,7 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
                 ext: l.ext.clone(),
                 holder: cell(&l.holder),
                 email: cell(&l.email),
-                ms_teams: l.flags.contains(&"MS Teams"),
+                ms_teams: l.flagged,
                 flags: l.flags.join("; "),
                 uses: l.uses.join("; "),
                 groups: l.groups.join("; "),

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::views::SiteView;
+use super::views::{MigrationView, SiteView};
 use crate::Checked;
 use crate::model::{Page, Site, StepSpec};
 use crate::rules::{emails, groups};
@@ -200,6 +200,16 @@ impl<'a> Ctx<'a> {
             title: self.site.title.clone(),
             organisation: self.site.organisation.clone(),
             contact: self.site.contact.clone(),
+        }
+    }
+
+    pub(super) fn migration_view(&self) -> MigrationView {
+        let policy = &self.checked.model.policy;
+        MigrationView {
+            from: policy.from.clone(),
+            to: policy.to.clone(),
+            stay: policy.stay,
+            flag: policy.flag.clone(),
         }
     }
 

@@ -41,6 +41,7 @@ fn page_view(
             title: a.title.clone(),
             personal_data: a.personal_data,
         }),
+        migration: ctx.migration_view(),
         title,
         summary: None,
         root: up(depth + usize::from(audience.is_some())),
@@ -412,9 +413,10 @@ mod tests {
     }
 
     /// What every page's template gets, whatever its kind.
-    const COMMON: [&str; 11] = [
+    const COMMON: [&str; 12] = [
         "site",
         "audience",
+        "migration",
         "title",
         "summary",
         "root",

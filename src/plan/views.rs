@@ -29,11 +29,22 @@ pub struct AudienceView {
     pub personal_data: bool,
 }
 
+/// The migration's policy as templates read it: the systems' names, whether people may
+/// stay, and the pre-flag's name (`None` without one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MigrationView {
+    pub from: String,
+    pub to: String,
+    pub stay: bool,
+    pub flag: Option<String>,
+}
+
 /// Everything a page template gets: what every page has, and what its kind adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageView {
     pub site: SiteView,
     pub audience: Option<AudienceView>,
+    pub migration: MigrationView,
     pub title: String,
     pub summary: Option<String>,
     /// Relative path from this page to the output root and to the audience home.
@@ -182,7 +193,10 @@ pub struct LineRow {
     pub ext: String,
     pub holder: String,
     pub email: String,
-    pub flags: Vec<&'static str>,
+    /// Pre-flagged (`ms_teams`), for the CSV.
+    #[serde(skip)]
+    pub flagged: bool,
+    pub flags: Vec<String>,
     pub uses: Vec<&'static str>,
     pub groups: Vec<String>,
     pub status: &'static str,

@@ -112,3 +112,53 @@ fn raw_html_in_a_steps_text_is_sanitised_as_content_is() {
     assert!(page.contains("<b>now</b>"), "{page}");
     assert!(!page.contains("steal()"), "{page}");
 }
+
+/// The words of the bundled guide's policy, which no built-in text may hold (SPEC §9).
+const BUNDLED_WORDS: [&str; 5] = [
+    "Chorus",
+    "Telephony over Teams",
+    "OpenScape",
+    "Phoneman",
+    "MS Teams",
+];
+
+#[test]
+fn pages_name_the_systems_and_the_flag_through_the_policy() {
+    let (_root, out) = built(|_| {});
+    let site = out.path().join("site");
+    for (path, bytes) in crate::tree(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        // Rule messages are the rules' wording, checked with the rules.
+        for line in text.lines().filter(|l| !l.contains("class=\"tag tag--")) {
+            for word in BUNDLED_WORDS {
+                assert!(!line.contains(word), "{path}: {word}: {line}");
+            }
+        }
+    }
+    let own = read(&site.join("coordinators/units/own-voice/index.html"));
+    assert!(
+        own.contains(
+            "None of its lines can move to Omega Voice; they need their own arrangement with \
+             the project."
+        ),
+        "{own}"
+    );
+    // A line's flags name the pre-flag without its " column".
+    let north = read(&site.join("coordinators/units/north-hall/index.html"));
+    assert!(north.contains("<td data-label=\"Flags\">Zeta</td>"), "{north}");
+    let csv = read(&site.join("coordinators/units/north-hall/checklist.csv"));
+    assert!(csv.contains("81001,Gil Sample,gil.sample@example.com,true,Zeta,"), "{csv}");
+}
+
+#[test]
+fn no_built_in_text_names_the_bundled_guides_systems() {
+    let root = crate::bundled();
+    for dir in ["src/plan", "src/render", "themes/default"] {
+        for (path, bytes) in crate::tree(&root.join(dir)) {
+            let text = String::from_utf8_lossy(&bytes);
+            for word in BUNDLED_WORDS {
+                assert!(!text.contains(word), "{dir}/{path} names {word}");
+            }
+        }
+    }
+}

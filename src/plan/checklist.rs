@@ -5,7 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
-use super::{Ctx, cohort_name, long_date};
+use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{BuiltinStep, Decision, GroupKind, StepSpec, Unit};
 use crate::rules::{Counts, Status, groups, status};
@@ -42,7 +42,7 @@ fn progress(total: usize, done: usize) -> (&'static str, String) {
 fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
     let deadline = ctx.deadline;
     match unit.responded {
-        Some(d) => ("completed", format!("Answered on {}", long_date(d))),
+        Some(d) => ("completed", format!("Answered on {}", long_date(ctx.dates(), d))),
         None => {
             let days = (deadline - ctx.checked.today).num_days();
             match days {
@@ -442,7 +442,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         cohort: unit
             .cohort
             .as_deref()
-            .map(cohort_name)
+            .map(|c| ctx.cohort_name(c))
             .unwrap_or_else(|| "Own Teams instance".into()),
         separate_teams: unit.separate_teams,
         coordinator: unit.coordinator.as_ref().map(|c| c.name.clone()),

@@ -42,7 +42,7 @@ fn checklist_steps_come_from_the_policy_in_order() {
             "Book a training slot",
             "Resolve group conflicts",
             "Tell pickup group members that their group ends",
-            "Answer the project by 14 April 2022",
+            "Answer the project by April 14, 2022",
         ]
     );
     assert!(page.contains("Everyone moves to Omega Voice; Zeta PBX pickup groups do not move."));
@@ -71,7 +71,7 @@ fn a_built_in_step_left_out_does_not_appear() {
     let page = read(&out.path().join("site/coordinators/units/pathology/index.html"));
     assert_eq!(
         step_titles(&page),
-        ["Answer the project by 14 April 2022", "Resolve group conflicts"]
+        ["Answer the project by April 14, 2022", "Resolve group conflicts"]
     );
     // Pathology has answered and has no groups: one step counts, and it is done.
     assert!(page.contains("1 of 1 steps completed."), "{page}");
@@ -160,5 +160,84 @@ fn no_built_in_text_names_the_bundled_guides_systems() {
                 assert!(!text.contains(word), "{dir}/{path} names {word}");
             }
         }
+    }
+}
+
+#[test]
+fn cohorts_read_as_the_policy_names_them() {
+    let (_root, out) = built(|_| {});
+    let site = out.path().join("site/coordinators");
+    let schedule = read(&site.join("schedule/index.html"));
+    // Named by the policy, or from the id when it does not name it.
+    assert!(
+        schedule.contains("<td data-label=\"Who moves\">Halls of residence, Medical sciences"),
+        "{schedule}"
+    );
+    assert!(
+        schedule.contains("Halls of residence: 1 of 5; Medical sciences: 1 of 5"),
+        "{schedule}"
+    );
+    let units = read(&site.join("units/index.html"));
+    assert!(units.contains("<td data-label=\"Cohort\">Halls of residence</td>"), "{units}");
+    let unit = read(&site.join("units/north-hall/index.html"));
+    assert!(unit.contains("<dd>Halls of residence</dd>"), "{unit}");
+}
+
+/// The policy site built with `dates: STYLE`.
+fn built_with_dates(style: &str) -> (tempfile::TempDir, tempfile::TempDir) {
+    built(|root| {
+        let file = root.join("data/migration.yaml");
+        let text = read(&file).replace("dates: en-US", &format!("dates: {style}"));
+        fs::write(&file, text).unwrap();
+    })
+}
+
+#[test]
+fn dates_read_in_the_policys_style_on_pages_and_iso_elsewhere() {
+    for (style, day, long, email) in [
+        (
+            "en-US",
+            "Monday, May 30, 2022",
+            "April 14, 2022",
+            "May 27, 2022 (last working day)",
+        ),
+        (
+            "en-GB",
+            "Monday 30 May 2022",
+            "14 April 2022",
+            "27 May 2022 (last working day)",
+        ),
+        (
+            "iso",
+            "2022-05-30",
+            "2022-04-14",
+            "2022-05-27 (last working day)",
+        ),
+    ] {
+        let (_root, out) = built_with_dates(style);
+        let site = out.path().join("site/coordinators");
+        let schedule = read(&site.join("schedule/index.html"));
+        assert!(schedule.contains(day), "{style}: {schedule}");
+        assert!(schedule.contains(email), "{style}: {schedule}");
+        let unit = read(&site.join("units/north-hall/index.html"));
+        assert!(unit.contains(&format!("Answer the project by {long}")), "{style}");
+        assert!(unit.contains(&format!("(deadline {long})")), "{style}");
+        assert!(unit.contains(email), "{style}");
+        let pathology = read(&site.join("units/pathology/index.html"));
+        let answered = match style {
+            "en-US" => "Answered on April 8, 2022",
+            "en-GB" => "Answered on 8 April 2022",
+            _ => "Answered on 2022-04-08",
+        };
+        assert!(pathology.contains(answered), "{style}");
+        let timeline = read(&site.join("timeline/index.html"));
+        let month = if style == "iso" { "2022-06" } else { "June 2022" };
+        assert!(timeline.contains(&format!(">{long}</time>")), "{style}: {timeline}");
+        assert!(timeline.contains(&format!(">{month}</time>")), "{style}: {timeline}");
+        // The calendar and the spreadsheet keep ISO dates.
+        let csv = read(&site.join("units/north-hall/checklist.csv"));
+        assert!(csv.contains(",2022-05-30,2022-05-09,2022-05-23,2022-05-27,"), "{csv}");
+        let ics = read(&site.join("timeline.ics"));
+        assert!(!ics.contains("May 30") && !ics.contains("30 May"), "{ics}");
     }
 }

@@ -57,6 +57,7 @@ mod insertions;
 mod pages;
 #[cfg(test)]
 mod testing;
+mod unit_dates;
 mod views;
 
 pub use context::long_date;

@@ -89,6 +89,10 @@ pub enum PageKind {
     Units {
         units: Vec<UnitSummary>,
     },
+    /// The list of units for audiences with `unit_dates`: no personal data.
+    UnitDates {
+        units: Vec<UnitDates>,
+    },
     /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
     Unit {
         unit: std::sync::Arc<Checklist>,
@@ -155,6 +159,28 @@ pub struct UnitSummary {
     pub answer_state: &'static str,
     pub errors: usize,
     pub warnings: usize,
+}
+
+/// A unit and when its lines move, as anyone may see it: no name, email or extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitDates {
+    pub name: String,
+    /// Its cohort's name; empty without one.
+    pub cohort: String,
+    /// The tranches its moving lines are placed in, earliest first.
+    pub moves: Vec<UnitMove>,
+    /// What else there is to know, in the policy's words: lines that stay, cannot move,
+    /// have no decision or no date yet, or the unit's own instance.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitMove {
+    pub tranche: u32,
+    pub date: String,
+    pub datetime: String,
+    /// How many of the unit's lines move then.
+    pub lines: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

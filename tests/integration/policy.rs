@@ -241,3 +241,68 @@ fn dates_read_in_the_policys_style_on_pages_and_iso_elsewhere() {
         assert!(!ics.contains("May 30") && !ics.contains("30 May"), "{ics}");
     }
 }
+
+#[test]
+fn an_audience_with_unit_dates_gets_the_list_of_units_and_when_each_moves() {
+    let (_root, out) = built(|_| {});
+    let site = out.path().join("site");
+    let page = read(&site.join("staff/units/index.html"));
+    // Its intro gives it its title, and its text.
+    assert!(page.contains("<h1>When your department moves</h1>"), "{page}");
+    assert!(page.contains("href=\"../schedule/index.html\">schedule</a>"), "{page}");
+    for row in [
+        "<th scope=\"row\" data-label=\"Unit\">North Hall</th>\n      <td \
+         data-label=\"Cohort\">Halls of residence</td>\n      <td data-label=\"Moves\"><time \
+         datetime=\"2022-05-30\">Monday, May 30, 2022</time> (1 line)</td>",
+        "<th scope=\"row\" data-label=\"Unit\">Pathology</th>\n      <td \
+         data-label=\"Cohort\">Medical sciences</td>",
+        // Nobody stays (`stay: false`): the unit with its own instance is not said to.
+        "<td data-label=\"Also\">It has its own instance: its lines do not move to Omega Voice \
+         with the others; the unit has its own arrangement with the project.</td>",
+    ] {
+        assert!(page.contains(row), "{row}\n{page}");
+    }
+    assert!(!page.contains("stay on"), "{page}");
+    // In the audience's navigation, and reached by `@/units.md`.
+    let home = read(&site.join("staff/index.html"));
+    assert!(home.contains("<a href=\"units/index.html\">When your department moves</a>"));
+    let training = read(&site.join("staff/training/index.html"));
+    assert!(training.contains("href=\"../units/index.html\""), "{training}");
+    // The audiences without it have no such page; the checklists keep theirs.
+    assert!(!site.join("visitors/units").exists());
+    let list = read(&site.join("coordinators/units/index.html"));
+    assert!(list.contains("Steps done"), "{list}");
+}
+
+#[test]
+fn with_stay_the_list_of_units_says_who_stays() {
+    let (_root, out) = built(|root| {
+        let file = root.join("data/migration.yaml");
+        let text = read(&file).replace("stay: false", "stay: true");
+        fs::write(&file, text).unwrap();
+    });
+    let page = read(&out.path().join("site/staff/units/index.html"));
+    assert!(
+        page.contains("It has its own instance: its lines stay on Zeta PBX."),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_link_to_the_list_of_units_is_refused_for_an_audience_without_it() {
+    let root = site_copy("policy");
+    let file = root.path().join("content/training.md");
+    fs::write(
+        &file,
+        "---\ntitle: Training\n---\nSee [the list](@/units.md).\n",
+    )
+    .unwrap();
+    let (run, report) = crate::check_json(root.path());
+    assert!(!run.status.success());
+    let text = report.to_string();
+    assert!(
+        text.contains("audience `visitors` has no unit checklists nor `unit_dates`"),
+        "{text}"
+    );
+    assert!(!text.contains("audience `staff` has no"), "{text}");
+}

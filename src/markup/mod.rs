@@ -72,9 +72,11 @@ pub fn text_to_html(
     }
     impl Resolver for Links<'_> {
         fn insert(&mut self, _: Insertion) -> Result<String, String> {
-            Err("`{{ ... }}` insertions belong in content pages, not in a step's text: \
+            Err(
+                "`{{ ... }}` insertions belong in content pages, not in a step's text: \
                  write the words or link to a page"
-                .to_string())
+                    .to_string(),
+            )
         }
         fn link(&mut self, path: &str) -> Result<String, String> {
             resolve_link(path, self.pages, self.audience).map(|href| format!("{}{href}", self.home))

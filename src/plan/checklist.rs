@@ -42,7 +42,10 @@ fn progress(total: usize, done: usize) -> (&'static str, String) {
 fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
     let deadline = ctx.deadline;
     match unit.responded {
-        Some(d) => ("completed", format!("Answered on {}", long_date(ctx.dates(), d))),
+        Some(d) => (
+            "completed",
+            format!("Answered on {}", long_date(ctx.dates(), d)),
+        ),
         None => {
             let days = (deadline - ctx.checked.today).num_days();
             match days {
@@ -202,7 +205,10 @@ impl UnitChecklist<'_, '_> {
                         (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
                         (None, 0) => (
                             "yes",
-                            format!("It stays together on {}.", self.ctx.checked.model.policy.from),
+                            format!(
+                                "It stays together on {}.",
+                                self.ctx.checked.model.policy.from
+                            ),
                         ),
                         (None, n) => (
                             "not-yet",

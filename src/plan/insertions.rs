@@ -68,6 +68,7 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
     let events = events_for(ctx, &audience.id);
     Insertions {
         audience: audience.clone(),
+        migration: ctx.migration_view(),
         statuses: Counts::of(analysis.status.iter().flatten()),
         units: model.units.len(),
         tranches,

@@ -36,11 +36,7 @@ fn page_view(
 ) -> PageView {
     PageView {
         site: ctx.site_view(),
-        audience: audience.map(|a| AudienceView {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            personal_data: a.personal_data,
-        }),
+        audience: audience.map(AudienceView::of),
         migration: ctx.migration_view(),
         title,
         summary: None,
@@ -441,7 +437,11 @@ mod tests {
         let mut checked = small("2022-04-20");
         // One audience with the list of units and their dates, besides the checklists'.
         let site = checked.model.site.as_mut().unwrap();
-        site.audiences.iter_mut().find(|a| a.id == "moving").unwrap().unit_dates = true;
+        site.audiences
+            .iter_mut()
+            .find(|a| a.id == "moving")
+            .unwrap()
+            .unit_dates = true;
         let planner = crate::plan::Planner::new(&checked, None).unwrap();
         let mut files = planner.pages(&[]);
         files.extend(planner.unit_pages(0, &planner.unit_files(0)));

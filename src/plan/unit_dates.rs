@@ -61,7 +61,10 @@ pub(super) fn unit_dates(ctx: &Ctx) -> Vec<UnitDates> {
                     notes.push(format!("{} not decided yet.", lines(undecided)));
                 }
                 if unplaced > 0 {
-                    notes.push(format!("{} move on a date still to be set.", lines(unplaced)));
+                    notes.push(format!(
+                        "{} move on a date still to be set.",
+                        lines(unplaced)
+                    ));
                 }
             }
             UnitDates {

@@ -29,6 +29,16 @@ pub struct AudienceView {
     pub personal_data: bool,
 }
 
+impl AudienceView {
+    pub fn of(audience: &Audience) -> AudienceView {
+        AudienceView {
+            id: audience.id.clone(),
+            title: audience.title.clone(),
+            personal_data: audience.personal_data,
+        }
+    }
+}
+
 /// The migration's policy as templates read it: the systems' names, whether people may
 /// stay, and the pre-flag's name (`None` without one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,6 +145,9 @@ pub struct Insertions {
     /// Whose data this is; internal links resolve for this audience.
     #[serde(skip)]
     pub audience: Audience,
+    /// The policy's words, which partials get as every template does.
+    #[serde(skip)]
+    pub migration: MigrationView,
     pub tranches: Vec<TrancheRow>,
     pub events: Vec<Step>,
     pub cannot_move: Vec<String>,

@@ -57,7 +57,10 @@ fn checklist_steps_come_from_the_policy_in_order() {
     // Four steps count (groups is not needed); the review is done.
     assert!(page.contains("1 of 4 steps completed."), "{page}");
     let list = read(&site.join("index.html"));
-    assert!(list.contains("<td data-label=\"Steps done\">1 of 4</td>"), "{list}");
+    assert!(
+        list.contains("<td data-label=\"Steps done\">1 of 4</td>"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -66,12 +69,22 @@ fn a_built_in_step_left_out_does_not_appear() {
         let file = root.join("data/migration.yaml");
         let text = read(&file);
         let start = text.find("steps:").unwrap();
-        fs::write(&file, format!("{}steps: [answer, groups]\n", &text[..start])).unwrap();
+        fs::write(
+            &file,
+            format!("{}steps: [answer, groups]\n", &text[..start]),
+        )
+        .unwrap();
     });
-    let page = read(&out.path().join("site/coordinators/units/pathology/index.html"));
+    let page = read(
+        &out.path()
+            .join("site/coordinators/units/pathology/index.html"),
+    );
     assert_eq!(
         step_titles(&page),
-        ["Answer the project by April 14, 2022", "Resolve group conflicts"]
+        [
+            "Answer the project by April 14, 2022",
+            "Resolve group conflicts"
+        ]
     );
     // Pathology has answered and has no groups: one step counts, and it is done.
     assert!(page.contains("1 of 1 steps completed."), "{page}");
@@ -84,7 +97,10 @@ fn with_stay_the_built_in_steps_name_the_systems_and_the_flag() {
         let text = read(&file).replace("stay: false", "stay: true");
         fs::write(&file, text).unwrap();
     });
-    let page = read(&out.path().join("site/coordinators/units/north-hall/index.html"));
+    let page = read(
+        &out.path()
+            .join("site/coordinators/units/north-hall/index.html"),
+    );
     assert_eq!(
         step_titles(&page)[..5],
         [
@@ -95,7 +111,10 @@ fn with_stay_the_built_in_steps_name_the_systems_and_the_flag() {
             "Tell pickup group members who are moving",
         ]
     );
-    assert!(page.contains("leave their Zeta PBX pickup group."), "{page}");
+    assert!(
+        page.contains("leave their Zeta PBX pickup group."),
+        "{page}"
+    );
 }
 
 #[test]
@@ -108,7 +127,10 @@ fn raw_html_in_a_steps_text_is_sanitised_as_content_is() {
         );
         fs::write(&file, text).unwrap();
     });
-    let page = read(&out.path().join("site/coordinators/units/north-hall/index.html"));
+    let page = read(
+        &out.path()
+            .join("site/coordinators/units/north-hall/index.html"),
+    );
     assert!(page.contains("<b>now</b>"), "{page}");
     assert!(!page.contains("steal()"), "{page}");
 }
@@ -145,9 +167,15 @@ fn pages_name_the_systems_and_the_flag_through_the_policy() {
     );
     // A line's flags name the pre-flag without its " column".
     let north = read(&site.join("coordinators/units/north-hall/index.html"));
-    assert!(north.contains("<td data-label=\"Flags\">Zeta</td>"), "{north}");
+    assert!(
+        north.contains("<td data-label=\"Flags\">Zeta</td>"),
+        "{north}"
+    );
     let csv = read(&site.join("coordinators/units/north-hall/checklist.csv"));
-    assert!(csv.contains("81001,Gil Sample,gil.sample@example.com,true,Zeta,"), "{csv}");
+    assert!(
+        csv.contains("81001,Gil Sample,gil.sample@example.com,true,Zeta,"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -178,7 +206,10 @@ fn cohorts_read_as_the_policy_names_them() {
         "{schedule}"
     );
     let units = read(&site.join("units/index.html"));
-    assert!(units.contains("<td data-label=\"Cohort\">Halls of residence</td>"), "{units}");
+    assert!(
+        units.contains("<td data-label=\"Cohort\">Halls of residence</td>"),
+        "{units}"
+    );
     let unit = read(&site.join("units/north-hall/index.html"));
     assert!(unit.contains("<dd>Halls of residence</dd>"), "{unit}");
 }
@@ -220,7 +251,10 @@ fn dates_read_in_the_policys_style_on_pages_and_iso_elsewhere() {
         assert!(schedule.contains(day), "{style}: {schedule}");
         assert!(schedule.contains(email), "{style}: {schedule}");
         let unit = read(&site.join("units/north-hall/index.html"));
-        assert!(unit.contains(&format!("Answer the project by {long}")), "{style}");
+        assert!(
+            unit.contains(&format!("Answer the project by {long}")),
+            "{style}"
+        );
         assert!(unit.contains(&format!("(deadline {long})")), "{style}");
         assert!(unit.contains(email), "{style}");
         let pathology = read(&site.join("units/pathology/index.html"));
@@ -231,12 +265,25 @@ fn dates_read_in_the_policys_style_on_pages_and_iso_elsewhere() {
         };
         assert!(pathology.contains(answered), "{style}");
         let timeline = read(&site.join("timeline/index.html"));
-        let month = if style == "iso" { "2022-06" } else { "June 2022" };
-        assert!(timeline.contains(&format!(">{long}</time>")), "{style}: {timeline}");
-        assert!(timeline.contains(&format!(">{month}</time>")), "{style}: {timeline}");
+        let month = if style == "iso" {
+            "2022-06"
+        } else {
+            "June 2022"
+        };
+        assert!(
+            timeline.contains(&format!(">{long}</time>")),
+            "{style}: {timeline}"
+        );
+        assert!(
+            timeline.contains(&format!(">{month}</time>")),
+            "{style}: {timeline}"
+        );
         // The calendar and the spreadsheet keep ISO dates.
         let csv = read(&site.join("units/north-hall/checklist.csv"));
-        assert!(csv.contains(",2022-05-30,2022-05-09,2022-05-23,2022-05-27,"), "{csv}");
+        assert!(
+            csv.contains(",2022-05-30,2022-05-09,2022-05-23,2022-05-27,"),
+            "{csv}"
+        );
         let ics = read(&site.join("timeline.ics"));
         assert!(!ics.contains("May 30") && !ics.contains("30 May"), "{ics}");
     }
@@ -248,8 +295,14 @@ fn an_audience_with_unit_dates_gets_the_list_of_units_and_when_each_moves() {
     let site = out.path().join("site");
     let page = read(&site.join("staff/units/index.html"));
     // Its intro gives it its title, and its text.
-    assert!(page.contains("<h1>When your department moves</h1>"), "{page}");
-    assert!(page.contains("href=\"../schedule/index.html\">schedule</a>"), "{page}");
+    assert!(
+        page.contains("<h1>When your department moves</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"../schedule/index.html\">schedule</a>"),
+        "{page}"
+    );
     for row in [
         "<th scope=\"row\" data-label=\"Unit\">North Hall</th>\n      <td \
          data-label=\"Cohort\">Halls of residence</td>\n      <td data-label=\"Moves\"><time \
@@ -267,7 +320,10 @@ fn an_audience_with_unit_dates_gets_the_list_of_units_and_when_each_moves() {
     let home = read(&site.join("staff/index.html"));
     assert!(home.contains("<a href=\"units/index.html\">When your department moves</a>"));
     let training = read(&site.join("staff/training/index.html"));
-    assert!(training.contains("href=\"../units/index.html\""), "{training}");
+    assert!(
+        training.contains("href=\"../units/index.html\""),
+        "{training}"
+    );
     // The audiences without it have no such page; the checklists keep theirs.
     assert!(!site.join("visitors/units").exists());
     let list = read(&site.join("coordinators/units/index.html"));
@@ -305,4 +361,43 @@ fn a_link_to_the_list_of_units_is_refused_for_an_audience_without_it() {
         "{text}"
     );
     assert!(!text.contains("audience `staff` has no"), "{text}");
+}
+
+#[test]
+fn every_template_and_partial_reads_the_audience_and_the_policys_words() {
+    let (_root, out) = built(|root| {
+        let templates = root.join("themes/default/templates");
+        fs::create_dir_all(templates.join("partials")).unwrap();
+        let who = "[{{ audience.id }}|{{ audience.title }}|{{ audience.personal_data }}|\
+                   {{ migration.from }}|{{ migration.to }}|{{ migration.stay }}|\
+                   {{ migration.flag }}]";
+        for partial in ["tranches", "timeline", "cannot-move"] {
+            fs::write(templates.join(format!("partials/{partial}.html")), who).unwrap();
+        }
+        fs::write(
+            templates.join("unit-dates.html"),
+            format!("{{% for u in units %}}{{{{ u.name }}}}{{% endfor %}}{who}"),
+        )
+        .unwrap();
+        fs::write(
+            root.join("content/training.md"),
+            "---\ntitle: Training\n---\n{{ tranches }}\n\n{{ timeline }}\n\n{{ cannot-move }}\n",
+        )
+        .unwrap();
+    });
+    let site = out.path().join("site");
+    for (audience, seen) in [
+        ("coordinators", "[coordinators|Coordinators|true|"),
+        ("staff", "[staff|All staff|false|"),
+        ("visitors", "[visitors|Visitors|false|"),
+    ] {
+        let page = read(&site.join(format!("{audience}/training/index.html")));
+        let words = format!("{seen}Zeta PBX|Omega Voice|false|Zeta column]");
+        assert_eq!(page.matches(&words).count(), 3, "{audience}: {page}");
+    }
+    let dates = read(&site.join("staff/units/index.html"));
+    assert!(
+        dates.ends_with("Research Institute[staff|All staff|false|Zeta PBX|Omega Voice|false|Zeta column]"),
+        "{dates}"
+    );
 }

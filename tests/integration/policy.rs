@@ -397,7 +397,9 @@ fn every_template_and_partial_reads_the_audience_and_the_policys_words() {
     }
     let dates = read(&site.join("staff/units/index.html"));
     assert!(
-        dates.ends_with("Research Institute[staff|All staff|false|Zeta PBX|Omega Voice|false|Zeta column]"),
+        dates.ends_with(
+            "Research Institute[staff|All staff|false|Zeta PBX|Omega Voice|false|Zeta column]"
+        ),
         "{dates}"
     );
 }

@@ -50,6 +50,8 @@ pub struct Audience {
     pub personal_data: bool,
     /// Gets a checklist for every unit.
     pub unit_checklists: bool,
+    /// Gets the list of units with when each moves (without personal data).
+    pub unit_dates: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

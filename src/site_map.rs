@@ -16,13 +16,27 @@ pub struct Generated {
     /// Its place in the navigation; guidance pages are usually weighed below it.
     pub weight: i64,
     pub template: &'static str,
-    /// Only audiences with unit checklists get it.
-    pub checklists_only: bool,
+    pub audiences: Audiences,
+}
+
+/// Which audiences get a generated page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audiences {
+    Every,
+    /// Those with unit checklists.
+    Checklists,
+    /// Those with `unit_dates` and without checklists, which have their list at the same
+    /// address.
+    UnitDates,
 }
 
 impl Generated {
     pub fn is_for(&self, audience: &Audience) -> bool {
-        !self.checklists_only || audience.unit_checklists
+        match self.audiences {
+            Audiences::Every => true,
+            Audiences::Checklists => audience.unit_checklists,
+            Audiences::UnitDates => audience.unit_dates && !audience.unit_checklists,
+        }
     }
 }
 
@@ -33,7 +47,7 @@ pub const HOME: Generated = Generated {
     title: "Overview",
     weight: 0,
     template: "home.html",
-    checklists_only: false,
+    audiences: Audiences::Every,
 };
 
 pub const TIMELINE: Generated = Generated {
@@ -42,7 +56,7 @@ pub const TIMELINE: Generated = Generated {
     title: "Timeline",
     weight: 1000,
     template: "timeline.html",
-    checklists_only: false,
+    audiences: Audiences::Every,
 };
 
 pub const SCHEDULE: Generated = Generated {
@@ -51,7 +65,7 @@ pub const SCHEDULE: Generated = Generated {
     title: "Move schedule",
     weight: 1001,
     template: "schedule.html",
-    checklists_only: false,
+    audiences: Audiences::Every,
 };
 
 pub const UNITS: Generated = Generated {
@@ -60,25 +74,64 @@ pub const UNITS: Generated = Generated {
     title: "Unit checklists",
     weight: 1002,
     template: "units.html",
-    checklists_only: true,
+    audiences: Audiences::Checklists,
 };
 
-/// Every generated page but the home, in their default order.
-pub const MENU: [Generated; 3] = [TIMELINE, SCHEDULE, UNITS];
+/// Every unit and when its lines move, without personal data: the page staff look for to
+/// learn when their department moves.
+pub const UNIT_DATES: Generated = Generated {
+    slug: "units",
+    intro: "units.md",
+    title: "When each unit moves",
+    weight: 1002,
+    template: "unit-dates.html",
+    audiences: Audiences::UnitDates,
+};
 
-/// The generated page at `slug`, the home included.
+/// Every generated page but the home, in their default order. An audience gets at most
+/// one of those at one address.
+pub const MENU: [Generated; 4] = [TIMELINE, SCHEDULE, UNITS, UNIT_DATES];
+
+/// A generated page at `slug`, the home included (for some audience or other).
 pub fn find(slug: &str) -> Option<Generated> {
     std::iter::once(HOME).chain(MENU).find(|g| g.slug == slug)
+}
+
+/// The generated page at `slug` that `audience` gets, if any.
+pub fn find_for(slug: &str, audience: &Audience) -> Option<Generated> {
+    std::iter::once(HOME)
+        .chain(MENU)
+        .find(|g| g.slug == slug && g.is_for(audience))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn audience(unit_checklists: bool, unit_dates: bool) -> Audience {
+        Audience {
+            id: "a".into(),
+            title: "A".into(),
+            personal_data: unit_checklists,
+            unit_checklists,
+            unit_dates,
+        }
+    }
+
     #[test]
     fn each_generated_page_is_found_by_its_slug() {
         for g in std::iter::once(HOME).chain(MENU) {
-            assert_eq!(find(g.slug), Some(g));
+            assert_eq!(find(g.slug).map(|f| f.slug), Some(g.slug));
+        }
+        // The list of units is the checklists' where an audience has them, else the
+        // dates', else none.
+        for (checklists, dates, want) in [
+            (true, false, Some(UNITS)),
+            (true, true, Some(UNITS)),
+            (false, true, Some(UNIT_DATES)),
+            (false, false, None),
+        ] {
+            assert_eq!(find_for("units", &audience(checklists, dates)), want);
         }
         assert_eq!(find("deciding"), None);
         for g in std::iter::once(HOME).chain(MENU) {

@@ -31,6 +31,8 @@ struct RawAudience {
     personal_data: bool,
     #[serde(default)]
     unit_checklists: bool,
+    #[serde(default)]
+    unit_dates: bool,
 }
 
 /// Parses `site.yaml`; `None` if the file itself could not be read as a site (its
@@ -130,6 +132,7 @@ pub fn site(
             title,
             personal_data: a.value.personal_data,
             unit_checklists: a.value.unit_checklists && a.value.personal_data,
+            unit_dates: a.value.unit_dates,
         });
     }
     Some(Site {

@@ -22,6 +22,34 @@ pub fn model(model: &mut Model, complete: &Complete, problems: &mut Vec<Finding>
         audiences(model, problems);
     }
     pages(model, complete, problems);
+    if complete.audiences {
+        own_steps(model, problems);
+    }
+}
+
+/// The organisation's own checklist steps: their text renders on the checklist of every
+/// audience that has checklists, so its `@/` links must resolve for each.
+fn own_steps(model: &Model, problems: &mut Vec<Finding>) {
+    let Some(site) = &model.site else { return };
+    let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
+    for step in &model.policy.steps {
+        let crate::model::StepSpec::Own { text, line, .. } = step else {
+            continue;
+        };
+        for audience in site.audiences.iter().filter(|a| a.unit_checklists) {
+            if let Err(errors) = markup::text_to_html(text, &model.pages, audience, "", false) {
+                found.extend(errors.into_iter().map(|e| (*line, e.message)));
+            }
+        }
+    }
+    for (line, message) in found {
+        problems.push(Finding::invalid(
+            "bad value",
+            "data/migration.yaml",
+            Some(line),
+            format!("a step's text: {message}"),
+        ));
+    }
 }
 
 fn extensions_and_groups(

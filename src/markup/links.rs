@@ -29,10 +29,10 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
     };
     let slug = slug_of(path);
     let generated = crate::site_map::find(&slug);
-    if generated.is_some_and(|g| !g.is_for(audience)) {
+    if generated.is_some() && crate::site_map::find_for(&slug, audience).is_none() {
         return Err(format!(
-            "`@/{target}`: audience `{}` has no unit checklists: put the link in a `::: \
-                only` passage for audiences that do",
+            "`@/{target}`: audience `{}` has no unit checklists nor `unit_dates`: put the \
+                link in a `::: only` passage for audiences that do",
             audience.id
         ));
     }
@@ -149,14 +149,29 @@ mod tests {
             title: "C".into(),
             personal_data: true,
             unit_checklists: true,
+            unit_dates: false,
         };
         let staying = Audience {
             id: "staying".into(),
             title: "S".into(),
             personal_data: false,
             unit_checklists: false,
+            unit_dates: false,
         };
-        let cases: [(&str, &Audience, Result<&str, &str>); 15] = [
+        let staff = Audience {
+            id: "staff".into(),
+            title: "Staff".into(),
+            personal_data: false,
+            unit_checklists: false,
+            unit_dates: true,
+        };
+        let cases: [(&str, &Audience, Result<&str, &str>); 17] = [
+            ("units.md", &staff, Ok("units/index.html")),
+            (
+                "unit.md",
+                &staff,
+                Err("there is no page content/unit.md: did you mean `@/units.md`?"),
+            ),
             (
                 "desk-phone.md#if-you-stay",
                 &staying,

@@ -54,6 +54,45 @@ pub trait Resolver {
     fn link(&mut self, path: &str) -> Result<String, String>;
 }
 
+/// Markdown written outside content pages (the text of a checklist step of the
+/// organisation's own, in `data/migration.yaml`), as HTML for `audience`: `@/` links
+/// resolve for it, prefixed with `home` (from the page to the audience's folder); there is
+/// no data to insert, so an insertion is a mistake.
+pub fn text_to_html(
+    text: &str,
+    pages: &[crate::model::Page],
+    audience: &crate::model::Audience,
+    home: &str,
+    sanitise: bool,
+) -> Result<String, Vec<SyntaxError>> {
+    struct Links<'a> {
+        pages: &'a [crate::model::Page],
+        audience: &'a crate::model::Audience,
+        home: &'a str,
+    }
+    impl Resolver for Links<'_> {
+        fn insert(&mut self, _: Insertion) -> Result<String, String> {
+            Err(
+                "`{{ ... }}` insertions belong in content pages, not in a step's text: \
+                 write the words or link to a page"
+                    .to_string(),
+            )
+        }
+        fn link(&mut self, path: &str) -> Result<String, String> {
+            resolve_link(path, self.pages, self.audience).map(|href| format!("{}{href}", self.home))
+        }
+    }
+    to_html(
+        text,
+        &mut Links {
+            pages,
+            audience,
+            home,
+        },
+        sanitise,
+    )
+}
+
 /// Markdown events with their source offsets, adjacent text merged so that an insertion
 /// is never split across events.
 fn parse(text: &str) -> Vec<(Event<'_>, usize)> {

@@ -5,9 +5,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
-use super::{Ctx, cohort_name, long_date};
+use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
-use crate::model::{Decision, GroupKind, Unit};
+use crate::model::{BuiltinStep, Decision, GroupKind, StepSpec, Unit};
 use crate::rules::{Counts, Status, groups, status};
 
 /// Task states, as CSS classes and words.
@@ -15,8 +15,18 @@ fn task(title: String, hint: String, state: &'static str, label: impl Into<Strin
     Task {
         title,
         hint,
+        text_html: String::new(),
         state,
         state_label: label.into(),
+    }
+}
+
+/// A step done once the unit has answered the project.
+fn answered(unit: &Unit) -> (&'static str, String) {
+    if unit.responded.is_some() {
+        ("completed", "Completed".to_string())
+    } else {
+        ("to-do", "To do".to_string())
     }
 }
 
@@ -32,7 +42,10 @@ fn progress(total: usize, done: usize) -> (&'static str, String) {
 fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
     let deadline = ctx.deadline;
     match unit.responded {
-        Some(d) => ("completed", format!("Answered on {}", long_date(d))),
+        Some(d) => (
+            "completed",
+            format!("Answered on {}", long_date(ctx.dates(), d)),
+        ),
         None => {
             let days = (deadline - ctx.checked.today).num_days();
             match days {
@@ -55,6 +68,9 @@ struct UnitChecklist<'c, 'a> {
     involved: Vec<(&'a Unit, &'a crate::model::Group)>,
     /// The findings about the unit's lines and its groups.
     findings: Vec<&'a Finding>,
+    /// The pre-flag as a line's flags name it: the policy's `flag` without a trailing
+    /// " column" (a "Red column" flags a line "Red").
+    flag: Option<String>,
 }
 
 impl UnitChecklist<'_, '_> {
@@ -82,15 +98,19 @@ impl UnitChecklist<'_, '_> {
                 let placed = analysis.placed[u][l];
                 let dates = placed.and_then(|n| ctx.date_labels(n));
                 let mut flags = Vec::new();
+                if line.ms_teams
+                    && let Some(flag) = &self.flag
+                {
+                    flags.push(flag.clone());
+                }
                 for (on, flag) in [
-                    (line.ms_teams, "MS Teams"),
                     (line.pilot, "Pilot"),
                     (line.holder.is_none(), "Shared"),
                     (line.critical, "Critical"),
                     (line.contact_centre, "Contact centre"),
                 ] {
                     if on {
-                        flags.push(flag);
+                        flags.push(flag.to_string());
                     }
                 }
                 let why = status::blocks(unit, line)
@@ -102,6 +122,7 @@ impl UnitChecklist<'_, '_> {
                     ext: line.ext.clone(),
                     holder: line.holder.clone().unwrap_or_default(),
                     email: line.email.clone().unwrap_or_default(),
+                    flagged: line.ms_teams,
                     flags,
                     uses: line.uses.iter().map(|u| u.describe()).collect(),
                     groups: groups_of_line.remove(&l).unwrap_or_default(),
@@ -182,7 +203,13 @@ impl UnitChecklist<'_, '_> {
                         .count();
                     match (placed, undecided) {
                         (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
-                        (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                        (None, 0) => (
+                            "yes",
+                            format!(
+                                "It stays together on {}.",
+                                self.ctx.checked.model.policy.from
+                            ),
+                        ),
                         (None, n) => (
                             "not-yet",
                             format!(
@@ -246,72 +273,117 @@ impl UnitChecklist<'_, '_> {
             })
             .count();
         let deadline = &ctx.deadline_label;
+        let policy = &ctx.checked.model.policy;
+        let (from, to) = (&policy.from, &policy.to);
 
         let mut steps = Vec::new();
-        let (s, label) = progress(review.len(), decided(&review));
-        steps.push(task(
-        "Review the lines flagged in the MS Teams column".into(),
-        match cannot {
-            0 => format!("{} line(s) flagged; check with each person whether they want to \
-                move.", review.len()),
-            n => format!(
-                "{} line(s) flagged, {n} of which cannot move and stay on Chorus; check with each \
-                    person and tell those who cannot move.",
-                review.len()
-            ),
-        },
-        s,
-        label,
-    ));
-        let (s, label) = progress(losing.len(), decided(&losing));
-        steps.push(task(
-            "Record a move or stay decision for each line that uses a feature being removed".into(),
-            format!(
-                "{} line(s) use a softphone, the mobile app, the web portal or make external calls \
-            away from the desk.",
-                losing.len()
-            ),
-            s,
-            label,
-        ));
-        let (s, label) = match (moving_groups, conflicts) {
-            (false, _) => ("not-needed", "Not needed".to_string()),
-            (true, 0) => ("completed", "Completed".to_string()),
-            (true, n) => ("action-needed", format!("{n} to resolve")),
-        };
-        steps.push(task(
-            "Resolve group conflicts".into(),
-            "Hunt groups and executive–assistant pairs move together or stay together.".into(),
-            s,
-            label,
-        ));
-        let (s, label) = match pickup {
-            0 => ("not-needed", "Not needed".to_string()),
-            n => ("to-do", format!("Tell {n} people")),
-        };
-        steps.push(task(
-            "Tell pickup group members who are moving".into(),
-            "People who move to Teams leave their Chorus pickup group.".into(),
-            s,
-            label,
-        ));
-        let (s, label) = if unit.responded.is_some() {
-            ("completed", "Completed".to_string())
-        } else {
-            ("to-do", "To do".to_string())
-        };
-        steps.push(task(
-            "Ask whether anyone else urgently needs Telephony over Teams".into(),
-            "Include them in your answer to the project.".into(),
-            s,
-            label,
-        ));
-        steps.push(task(
-            format!("Answer the project by {deadline}"),
-            "Email the project with the list of people who should move.".into(),
-            answer_state,
-            answer,
-        ));
+        let mut own = ctx.own_steps.iter();
+        for spec in &policy.steps {
+            let step = match spec {
+                StepSpec::Own { title, .. } => {
+                    // Nothing in the data ticks it off: the unit's answer to the project
+                    // is taken to cover it, as it covers `others`.
+                    let (s, label) = answered(unit);
+                    let mut t = task(title.clone(), String::new(), s, label);
+                    t.text_html = own.next().cloned().unwrap_or_default();
+                    t
+                }
+                // No pre-flag, nothing flagged to review (`steps:` refuses it then; the
+                // default steps keep it).
+                StepSpec::Builtin(BuiltinStep::ReviewFlagged) => {
+                    let Some(flag) = &policy.flag else { continue };
+                    let (s, label) = progress(review.len(), decided(&review));
+                    let fate = if policy.stay {
+                        format!("stay on {from}")
+                    } else {
+                        "need their own arrangement with the project".to_string()
+                    };
+                    task(
+                        format!("Review the lines flagged in the {flag}"),
+                        match cannot {
+                            0 => format!(
+                                "{} line(s) flagged; check with each person whether they want \
+                                 to move.",
+                                review.len()
+                            ),
+                            n => format!(
+                                "{} line(s) flagged, {n} of which cannot move and {fate}; check \
+                                 with each person and tell those who cannot move.",
+                                review.len()
+                            ),
+                        },
+                        s,
+                        label,
+                    )
+                }
+                // Nobody stays, so nobody loses a feature by staying: nothing to decide.
+                StepSpec::Builtin(BuiltinStep::Features) if !policy.stay => continue,
+                StepSpec::Builtin(BuiltinStep::Features) => {
+                    let (s, label) = progress(losing.len(), decided(&losing));
+                    task(
+                        "Record a move or stay decision for each line that uses a feature being \
+                         removed"
+                            .into(),
+                        format!(
+                            "{} line(s) use a softphone, the mobile app, the web portal or make \
+                             external calls away from the desk.",
+                            losing.len()
+                        ),
+                        s,
+                        label,
+                    )
+                }
+                StepSpec::Builtin(BuiltinStep::Groups) => {
+                    let (s, label) = match (moving_groups, conflicts) {
+                        (false, _) => ("not-needed", "Not needed".to_string()),
+                        (true, 0) => ("completed", "Completed".to_string()),
+                        (true, n) => ("action-needed", format!("{n} to resolve")),
+                    };
+                    let hint = if policy.stay {
+                        "Hunt groups and executive–assistant pairs move together or stay together."
+                    } else {
+                        "Hunt groups and executive–assistant pairs move together."
+                    };
+                    task("Resolve group conflicts".into(), hint.into(), s, label)
+                }
+                StepSpec::Builtin(BuiltinStep::Pickup) => {
+                    let (s, label) = match pickup {
+                        0 => ("not-needed", "Not needed".to_string()),
+                        n => ("to-do", format!("Tell {n} people")),
+                    };
+                    let (title, hint) = if policy.stay {
+                        (
+                            "Tell pickup group members who are moving".to_string(),
+                            // "Teams", not `to`: the bundled guide's words, kept byte for
+                            // byte until the policy has a short name for the new system.
+                            format!("People who move to Teams leave their {from} pickup group."),
+                        )
+                    } else {
+                        (
+                            "Tell pickup group members that their group ends".to_string(),
+                            format!("Everyone moves to {to}; {from} pickup groups do not move."),
+                        )
+                    };
+                    task(title, hint, s, label)
+                }
+                StepSpec::Builtin(BuiltinStep::Others) => {
+                    let (s, label) = answered(unit);
+                    task(
+                        format!("Ask whether anyone else urgently needs {to}"),
+                        "Include them in your answer to the project.".into(),
+                        s,
+                        label,
+                    )
+                }
+                StepSpec::Builtin(BuiltinStep::Answer) => task(
+                    format!("Answer the project by {deadline}"),
+                    "Email the project with the list of people who should move.".into(),
+                    answer_state,
+                    answer,
+                ),
+            };
+            steps.push(step);
+        }
         steps
     }
 }
@@ -357,6 +429,12 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .iter()
             .map(|&fi| &analysis.findings[fi])
             .collect(),
+        flag: model.policy.flag.as_deref().map(|f| {
+            f.strip_suffix(" column")
+                .filter(|short| !short.trim().is_empty())
+                .unwrap_or(f)
+                .to_string()
+        }),
     };
     let (answer_state, answer) = answer_state(ctx, unit);
     let steps = parts.steps(answer_state, &answer);
@@ -370,7 +448,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         cohort: unit
             .cohort
             .as_deref()
-            .map(cohort_name)
+            .map(|c| ctx.cohort_name(c))
             .unwrap_or_else(|| "Own Teams instance".into()),
         separate_teams: unit.separate_teams,
         coordinator: unit.coordinator.as_ref().map(|c| c.name.clone()),
@@ -405,7 +483,7 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
                 ext: l.ext.clone(),
                 holder: cell(&l.holder),
                 email: cell(&l.email),
-                ms_teams: l.flags.contains(&"MS Teams"),
+                ms_teams: l.flagged,
                 flags: l.flags.join("; "),
                 uses: l.uses.join("; "),
                 groups: l.groups.join("; "),

@@ -5,25 +5,47 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::views::SiteView;
+use super::views::{MigrationView, SiteView};
 use crate::Checked;
-use crate::model::{Page, Site};
+use crate::model::{DateStyle, Page, Site, StepSpec};
 use crate::rules::{emails, groups};
 
-pub fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+/// A date in text, without its weekday: "30 May 2022", "May 30, 2022" or "2022-05-30".
+pub fn long_date(style: DateStyle, d: NaiveDate) -> String {
+    match style {
+        DateStyle::EnGb => d.format("%-d %B %Y"),
+        DateStyle::EnUs => d.format("%B %-d, %Y"),
+        DateStyle::Iso => d.format("%Y-%m-%d"),
+    }
+    .to_string()
 }
 
-pub(super) fn day_date(d: NaiveDate) -> String {
-    d.format("%A %-d %B %Y").to_string()
+/// A date with its weekday, where the day matters: "Monday 30 May 2022", "Monday, May
+/// 30, 2022"; ISO dates have none ("2022-05-30").
+pub(super) fn day_date(style: DateStyle, d: NaiveDate) -> String {
+    match style {
+        DateStyle::EnGb => d.format("%A %-d %B %Y"),
+        DateStyle::EnUs => d.format("%A, %B %-d, %Y"),
+        DateStyle::Iso => d.format("%Y-%m-%d"),
+    }
+    .to_string()
+}
+
+/// A month: "May 2022", or "2022-05".
+pub(super) fn month_date(style: DateStyle, d: NaiveDate) -> String {
+    match style {
+        DateStyle::EnGb | DateStyle::EnUs => d.format("%B %Y"),
+        DateStyle::Iso => d.format("%Y-%m"),
+    }
+    .to_string()
 }
 
 /// The countdown email dates, each with what it is.
-pub(super) fn email_labels([three, one, last]: [NaiveDate; 3]) -> Vec<String> {
+pub(super) fn email_labels(style: DateStyle, [three, one, last]: [NaiveDate; 3]) -> Vec<String> {
     vec![
-        format!("{} (3 weeks before)", long_date(three)),
-        format!("{} (1 week before)", long_date(one)),
-        format!("{} (last working day)", long_date(last)),
+        format!("{} (3 weeks before)", long_date(style, three)),
+        format!("{} (1 week before)", long_date(style, one)),
+        format!("{} (last working day)", long_date(style, last)),
     ]
 }
 
@@ -35,16 +57,38 @@ pub(super) struct DateLabels {
 }
 
 impl DateLabels {
-    fn of(date: NaiveDate, emails: [NaiveDate; 3]) -> DateLabels {
+    fn of(style: DateStyle, date: NaiveDate, emails: [NaiveDate; 3]) -> DateLabels {
         DateLabels {
-            move_date: day_date(date),
-            emails: email_labels(emails),
+            move_date: day_date(style, date),
+            emails: email_labels(style, emails),
             iso: std::iter::once(date)
                 .chain(emails)
                 .map(|d| d.to_string())
                 .collect(),
         }
     }
+}
+
+/// The text of the organisation's own steps as a unit's checklist shows it. Links are
+/// the same for every audience with checklists (each has them at `units/UNIT/`); that they
+/// resolve for each was checked as the data was read, so a failure here shows no text.
+fn own_steps(checked: &Checked, site: &Site) -> Vec<String> {
+    let Some(audience) = site.audiences.iter().find(|a| a.unit_checklists) else {
+        return Vec::new();
+    };
+    let model = &checked.model;
+    model
+        .policy
+        .steps
+        .iter()
+        .filter_map(|step| match step {
+            StepSpec::Own { text, .. } => Some(
+                crate::markup::text_to_html(text, &model.pages, audience, "../../", !site.raw_html)
+                    .unwrap_or_default(),
+            ),
+            StepSpec::Builtin(_) => None,
+        })
+        .collect()
 }
 
 pub(super) struct Ctx<'a> {
@@ -70,6 +114,9 @@ pub(super) struct Ctx<'a> {
     /// Per tranche number: the same dates as a checklist's line shows them, written once
     /// rather than for every line.
     date_labels: HashMap<u32, DateLabels>,
+    /// The text of each of the organisation's own steps, in `policy.steps` order, as
+    /// HTML: rendered once, as every checklist shows it the same.
+    pub(super) own_steps: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -131,7 +178,9 @@ impl<'a> Ctx<'a> {
             .collect();
         let date_labels = dates
             .iter()
-            .map(|(&number, &(date, emails))| (number, DateLabels::of(date, emails)))
+            .map(|(&number, &(date, emails))| {
+                (number, DateLabels::of(model.policy.dates, date, emails))
+            })
             .collect();
         let global = {
             use std::hash::{Hash, Hasher};
@@ -141,11 +190,20 @@ impl<'a> Ctx<'a> {
                 site.response_deadline,
                 &site.holidays,
                 &model.tranches,
+                &model.policy,
             )
                 .hash(&mut h);
             h.finish()
         };
+        let own_steps = own_steps(checked, site);
+        let global = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (global, &own_steps).hash(&mut h);
+            h.finish()
+        };
         Ctx {
+            own_steps,
             global,
             date_labels,
             rules_by_ext: checked.analysis.rules_by_ext(),
@@ -153,8 +211,11 @@ impl<'a> Ctx<'a> {
             checked,
             site,
             deadline: site.response_deadline.unwrap_or(checked.today),
-            today_label: long_date(checked.today),
-            deadline_label: long_date(site.response_deadline.unwrap_or(checked.today)),
+            today_label: long_date(model.policy.dates, checked.today),
+            deadline_label: long_date(
+                model.policy.dates,
+                site.response_deadline.unwrap_or(checked.today),
+            ),
             index,
             involved,
             findings_of,
@@ -166,6 +227,26 @@ impl<'a> Ctx<'a> {
             title: self.site.title.clone(),
             organisation: self.site.organisation.clone(),
             contact: self.site.contact.clone(),
+        }
+    }
+
+    /// How dates read on pages.
+    pub(super) fn dates(&self) -> DateStyle {
+        self.checked.model.policy.dates
+    }
+
+    /// A cohort as pages name it (the policy's `cohorts`).
+    pub(super) fn cohort_name(&self, cohort: &str) -> String {
+        super::insertions::cohort_name(&self.checked.model.policy.cohorts, cohort)
+    }
+
+    pub(super) fn migration_view(&self) -> MigrationView {
+        let policy = &self.checked.model.policy;
+        MigrationView {
+            from: policy.from.clone(),
+            to: policy.to.clone(),
+            stay: policy.stay,
+            flag: policy.flag.clone(),
         }
     }
 
@@ -185,5 +266,44 @@ impl<'a> Ctx<'a> {
             .pages
             .iter()
             .find(|p| p.slug == slug && !p.draft && p.is_for(audience))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_in_the_policys_style() {
+        let d = NaiveDate::from_ymd_opt(2022, 5, 30).unwrap();
+        let early = NaiveDate::from_ymd_opt(2022, 6, 3).unwrap();
+        for (style, long, day, month, one_digit) in [
+            (
+                DateStyle::EnGb,
+                "30 May 2022",
+                "Monday 30 May 2022",
+                "May 2022",
+                "Friday 3 June 2022",
+            ),
+            (
+                DateStyle::EnUs,
+                "May 30, 2022",
+                "Monday, May 30, 2022",
+                "May 2022",
+                "Friday, June 3, 2022",
+            ),
+            (
+                DateStyle::Iso,
+                "2022-05-30",
+                "2022-05-30",
+                "2022-05",
+                "2022-06-03",
+            ),
+        ] {
+            assert_eq!(long_date(style, d), long, "{style:?}");
+            assert_eq!(day_date(style, d), day, "{style:?}");
+            assert_eq!(month_date(style, d), month, "{style:?}");
+            assert_eq!(day_date(style, early), one_digit, "{style:?}");
+        }
     }
 }

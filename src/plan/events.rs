@@ -1,6 +1,6 @@
 //! The timeline: each audience's events, as the pages' steps and as a calendar.
 
-use super::context::{Ctx, long_date};
+use super::context::{Ctx, long_date, month_date};
 use super::views::{IcsCalendar, IcsEvent, Step};
 use crate::model::{Audience, Event, EventDate};
 
@@ -30,10 +30,10 @@ pub(super) fn events_for(ctx: &Ctx, audience: &str) -> Vec<Step> {
                 "upcoming"
             };
             let (date, datetime) = match e.date {
-                EventDate::Day(d) => (long_date(d), d.to_string()),
+                EventDate::Day(d) => (long_date(ctx.dates(), d), d.to_string()),
                 EventDate::Month { .. } => {
                     let d = e.date.start();
-                    (d.format("%B %Y").to_string(), d.format("%Y-%m").to_string())
+                    (month_date(ctx.dates(), d), d.format("%Y-%m").to_string())
                 }
             };
             Step {

@@ -1,6 +1,8 @@
 //! The data `{{ ... }}` insertions show: an audience's tranches, events, counts and
 //! units that cannot move.
 
+use std::collections::BTreeMap;
+
 use super::context::{Ctx, day_date, email_labels, long_date};
 use super::events::events_for;
 use super::views::{Insertions, TrancheRow};
@@ -20,7 +22,7 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
                 (_, true, _) => "People in the pilot and user acceptance testing".to_string(),
                 (_, _, true) => "People who asked to move after the deadline".to_string(),
                 (Some(Capacity::PerCohort(map)), _, _) => {
-                    let names: Vec<String> = map.keys().map(|c| cohort_name(c)).collect();
+                    let names: Vec<String> = map.keys().map(|c| ctx.cohort_name(c)).collect();
                     names.join(", ")
                 }
                 _ => "Everyone else".to_string(),
@@ -32,7 +34,7 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
                     .map(|(c, n)| {
                         format!(
                             "{}: {} of {n}",
-                            cohort_name(c),
+                            ctx.cohort_name(c),
                             load.per_cohort.get(c).copied().unwrap_or(0)
                         )
                     })
@@ -50,12 +52,12 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
                     .label
                     .clone()
                     .unwrap_or_else(|| format!("Tranche {}", t.number)),
-                date: day_date(t.date),
+                date: day_date(ctx.dates(), t.date),
                 datetime: t.date.to_string(),
                 who,
                 emails: ctx
                     .dates_of(t.number)
-                    .map(|(_, e)| email_labels(e))
+                    .map(|(_, e)| email_labels(ctx.dates(), e))
                     .unwrap_or_default(),
                 placed: load.placed,
                 capacity,
@@ -66,6 +68,7 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
     let events = events_for(ctx, &audience.id);
     Insertions {
         audience: audience.clone(),
+        migration: ctx.migration_view(),
         statuses: Counts::of(analysis.status.iter().flatten()),
         units: model.units.len(),
         tranches,
@@ -76,25 +79,22 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
             .filter(|u| u.separate_teams)
             .map(|u| u.name.clone())
             .collect(),
-        deadline: long_date(ctx.deadline),
+        deadline: long_date(ctx.dates(), ctx.deadline),
         contact: ctx.site.contact.clone(),
     }
 }
 
-/// `uas` → `UAS`, `college` → `Colleges`: how cohorts read in tables.
-pub(super) fn cohort_name(cohort: &str) -> String {
-    match cohort {
-        "uas" => "UAS".into(),
-        "college" => "Colleges".into(),
-        "department" => "Departments".into(),
-        other => {
-            let mut c = other.replace('-', " ");
-            if let Some(first) = c.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            c
-        }
+/// A cohort as pages name it: its name in the policy's `cohorts`, else its id
+/// capitalised with dashes as spaces (`medical-sciences` → `Medical sciences`).
+pub(super) fn cohort_name(names: &BTreeMap<String, String>, cohort: &str) -> String {
+    if let Some(name) = names.get(cohort) {
+        return name.clone();
     }
+    let mut c = cohort.replace('-', " ");
+    if let Some(first) = c.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    c
 }
 
 #[cfg(test)]
@@ -103,6 +103,7 @@ mod tests {
 
     #[test]
     fn cohorts_have_names() {
+        let names = crate::model::Policy::default().cohorts;
         for (id, name) in [
             ("uas", "UAS"),
             ("college", "Colleges"),
@@ -111,7 +112,21 @@ mod tests {
             ("x", "X"),
             ("9a", "9a"),
         ] {
-            assert_eq!(cohort_name(id), name, "{id}");
+            assert_eq!(cohort_name(&names, id), name, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_policy_names_cohorts() {
+        let names: BTreeMap<String, String> = [("college".into(), "Halls of residence".into())]
+            .into_iter()
+            .collect();
+        for (id, name) in [
+            ("college", "Halls of residence"),
+            ("uas", "Uas"),
+            ("medical-sciences", "Medical sciences"),
+        ] {
+            assert_eq!(cohort_name(&names, id), name, "{id}");
         }
     }
 }

@@ -57,6 +57,7 @@ mod insertions;
 mod pages;
 #[cfg(test)]
 mod testing;
+mod unit_dates;
 mod views;
 
 pub use context::long_date;
@@ -64,8 +65,6 @@ pub use views::*;
 
 use checklist::{checklist, csv_rows, fingerprint};
 use context::Ctx;
-// For `checklist`, whose tables name cohorts as the schedule does.
-use insertions::cohort_name;
 use pages::{Frame, here, html, landing};
 
 /// Checklists worked out by an earlier build, by unit, with the digest of what each was

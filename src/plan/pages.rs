@@ -36,11 +36,8 @@ fn page_view(
 ) -> PageView {
     PageView {
         site: ctx.site_view(),
-        audience: audience.map(|a| AudienceView {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            personal_data: a.personal_data,
-        }),
+        audience: audience.map(AudienceView::of),
+        migration: ctx.migration_view(),
         title,
         summary: None,
         root: up(depth + usize::from(audience.is_some())),
@@ -314,6 +311,13 @@ impl<'a> Frame<'a> {
             };
             files.push(html(path, index));
         }
+        if site_map::UNIT_DATES.is_for(audience) {
+            let (path, mut index) = self.generated(ctx, site_map::UNIT_DATES);
+            index.view.kind = PageKind::UnitDates {
+                units: super::unit_dates::unit_dates(ctx),
+            };
+            files.push(html(path, index));
+        }
     }
 }
 
@@ -412,9 +416,10 @@ mod tests {
     }
 
     /// What every page's template gets, whatever its kind.
-    const COMMON: [&str; 11] = [
+    const COMMON: [&str; 12] = [
         "site",
         "audience",
+        "migration",
         "title",
         "summary",
         "root",
@@ -429,7 +434,14 @@ mod tests {
     #[test]
     fn each_template_gets_the_common_variables_and_only_its_kinds_own() {
         use std::collections::{BTreeMap, BTreeSet};
-        let checked = small("2022-04-20");
+        let mut checked = small("2022-04-20");
+        // One audience with the list of units and their dates, besides the checklists'.
+        let site = checked.model.site.as_mut().unwrap();
+        site.audiences
+            .iter_mut()
+            .find(|a| a.id == "moving")
+            .unwrap()
+            .unit_dates = true;
         let planner = crate::plan::Planner::new(&checked, None).unwrap();
         let mut files = planner.pages(&[]);
         files.extend(planner.unit_pages(0, &planner.unit_files(0)));
@@ -460,6 +472,7 @@ mod tests {
             ("schedule.html", &["tranches"]),
             ("units.html", &["units"]),
             ("unit.html", &["unit"]),
+            ("unit-dates.html", &["units"]),
         ]
         .into_iter()
         .map(|(template, names)| (template, names.iter().map(|n| n.to_string()).collect()))

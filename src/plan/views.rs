@@ -29,11 +29,32 @@ pub struct AudienceView {
     pub personal_data: bool,
 }
 
+impl AudienceView {
+    pub fn of(audience: &Audience) -> AudienceView {
+        AudienceView {
+            id: audience.id.clone(),
+            title: audience.title.clone(),
+            personal_data: audience.personal_data,
+        }
+    }
+}
+
+/// The migration's policy as templates read it: the systems' names, whether people may
+/// stay, and the pre-flag's name (`None` without one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MigrationView {
+    pub from: String,
+    pub to: String,
+    pub stay: bool,
+    pub flag: Option<String>,
+}
+
 /// Everything a page template gets: what every page has, and what its kind adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageView {
     pub site: SiteView,
     pub audience: Option<AudienceView>,
+    pub migration: MigrationView,
     pub title: String,
     pub summary: Option<String>,
     /// Relative path from this page to the output root and to the audience home.
@@ -78,6 +99,10 @@ pub enum PageKind {
     Units {
         units: Vec<UnitSummary>,
     },
+    /// The list of units for audiences with `unit_dates`: no personal data.
+    UnitDates {
+        units: Vec<UnitDates>,
+    },
     /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
     Unit {
         unit: std::sync::Arc<Checklist>,
@@ -120,6 +145,9 @@ pub struct Insertions {
     /// Whose data this is; internal links resolve for this audience.
     #[serde(skip)]
     pub audience: Audience,
+    /// The policy's words, which partials get as every template does.
+    #[serde(skip)]
+    pub migration: MigrationView,
     pub tranches: Vec<TrancheRow>,
     pub events: Vec<Step>,
     pub cannot_move: Vec<String>,
@@ -146,6 +174,28 @@ pub struct UnitSummary {
     pub warnings: usize,
 }
 
+/// A unit and when its lines move, as anyone may see it: no name, email or extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitDates {
+    pub name: String,
+    /// Its cohort's name; empty without one.
+    pub cohort: String,
+    /// The tranches its moving lines are placed in, earliest first.
+    pub moves: Vec<UnitMove>,
+    /// What else there is to know, in the policy's words: lines that stay, cannot move,
+    /// have no decision or no date yet, or the unit's own instance.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitMove {
+    pub tranche: u32,
+    pub date: String,
+    pub datetime: String,
+    /// How many of the unit's lines move then.
+    pub lines: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checklist {
     pub id: String,
@@ -170,6 +220,9 @@ pub struct Checklist {
 pub struct Task {
     pub title: String,
     pub hint: String,
+    /// A step of the organisation's own: its markdown text as HTML (empty for the
+    /// built-in steps, which have a `hint`).
+    pub text_html: String,
     pub state: &'static str,
     pub state_label: String,
 }
@@ -179,7 +232,10 @@ pub struct LineRow {
     pub ext: String,
     pub holder: String,
     pub email: String,
-    pub flags: Vec<&'static str>,
+    /// Pre-flagged (`ms_teams`), for the CSV.
+    #[serde(skip)]
+    pub flagged: bool,
+    pub flags: Vec<String>,
     pub uses: Vec<&'static str>,
     pub groups: Vec<String>,
     pub status: &'static str,

@@ -15,7 +15,9 @@ pub use theme::{Theme, builtin_files};
 use crate::finding::Finding;
 use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
-use crate::plan::{CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned};
+use crate::plan::{
+    AudienceView, CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned,
+};
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
 /// earlier build is not copied.
@@ -335,25 +337,41 @@ pub fn fold_repeats(problems: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
+/// An insertion's partial: what it shows under `key`, with the audience it renders for
+/// and the policy's words, as every template has them.
 fn partial<T: serde::Serialize>(
     theme: &Theme,
+    data: &Insertions,
     name: &str,
     key: &'static str,
     value: &T,
 ) -> Result<String, tera::Error> {
     let mut ctx = Context::new();
     ctx.insert(key, value);
+    ctx.insert("audience", &AudienceView::of(&data.audience));
+    ctx.insert("migration", &data.migration);
     theme.tera.render(name, &ctx)
 }
 
 fn insertion(ins: Insertion, data: &Insertions, theme: &Theme) -> Result<String, tera::Error> {
     Ok(match ins {
-        Insertion::Tranches => {
-            partial(theme, "partials/tranches.html", "tranches", &data.tranches)?
-        }
-        Insertion::Timeline => partial(theme, "partials/timeline.html", "events", &data.events)?,
+        Insertion::Tranches => partial(
+            theme,
+            data,
+            "partials/tranches.html",
+            "tranches",
+            &data.tranches,
+        )?,
+        Insertion::Timeline => partial(
+            theme,
+            data,
+            "partials/timeline.html",
+            "events",
+            &data.events,
+        )?,
         Insertion::CannotMove => partial(
             theme,
+            data,
             "partials/cannot-move.html",
             "units",
             &data.cannot_move,

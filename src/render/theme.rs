@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = builtin!(
     "schedule.html",
     "units.html",
     "unit.html",
+    "unit-dates.html",
     "partials/tranches.html",
     "partials/timeline.html",
     "partials/cannot-move.html",
@@ -69,7 +70,7 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
 }
 
 /// The templates that are whole pages; the others (base.html, partials) are shared.
-const PAGE_TEMPLATES: [&str; 7] = [
+const PAGE_TEMPLATES: [&str; 8] = [
     "landing.html",
     "home.html",
     "page.html",
@@ -77,6 +78,7 @@ const PAGE_TEMPLATES: [&str; 7] = [
     "schedule.html",
     "units.html",
     "unit.html",
+    "unit-dates.html",
 ];
 
 /// The other templates `body` names in quotes (`{% extends "home.html" %}`, includes).

@@ -1,5 +1,6 @@
 //! Privacy: audiences without `personal_data` carry no holder, email or extension in any
-//! file, and only `unit_checklists` audiences get checklists. Run over every fixture site
+//! file, and only `unit_checklists` audiences get checklists (`unit_dates` ones, the list
+//! of units with when each moves). Run over every fixture site
 //! and the bundled guide.
 
 use std::path::Path;
@@ -46,9 +47,20 @@ fn check_site(root: &Path) {
         let files = tree(&out.join(&audience.id));
         assert!(!files.is_empty());
         if !audience.unit_checklists {
+            // The list of units with their dates is the only page there, for those
+            // with `unit_dates`.
+            let allowed = |p: &str| audience.unit_dates && p == "units/index.html";
             assert!(
-                files.iter().all(|(p, _)| !p.starts_with("units/")),
+                files
+                    .iter()
+                    .all(|(p, _)| !p.starts_with("units/") || allowed(p)),
                 "{} has checklists",
+                audience.id
+            );
+            assert_eq!(
+                files.iter().any(|(p, _)| p == "units/index.html"),
+                audience.unit_dates,
+                "{}: the list of units with their dates",
                 audience.id
             );
         }
@@ -103,6 +115,8 @@ fn check_site(root: &Path) {
 #[test]
 fn no_personal_data_outside_personal_audiences() {
     check_site(&fixtures().join("sites/small"));
+    // Its `staff` have the list of units with their dates.
+    check_site(&fixtures().join("sites/policy"));
     check_site(&bundled());
 }
 

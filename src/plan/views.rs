@@ -73,7 +73,7 @@ pub struct PageView {
 }
 
 /// What a page shows beyond what every page has. A template gets only its kind's fields:
-/// README's theme section lists them.
+/// docs/data.md lists them (Templates).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum PageKind {

@@ -431,7 +431,7 @@ fn new_site_builds_and_checks_clean() {
     for entry in walkdir::WalkDir::new(&root) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(&root).unwrap();
-        if !entry.file_type().is_file() || rel.starts_with("themes") || rel.starts_with("public") {
+        if !entry.file_type().is_file() || rel.starts_with("public") {
             continue;
         }
         let text = read(entry.path()).to_lowercase();

@@ -7,6 +7,7 @@ mod incremental;
 mod inputs;
 mod invalid_data;
 mod output;
+mod policy;
 mod privacy;
 mod scale;
 mod serve;

@@ -274,7 +274,14 @@ mod tests {
         match file {
             "data/site.yaml" => drop(site(file, text, &mut problems, &mut complete)),
             "data/tranches.yaml" => drop(tranches(file, text, &mut problems)),
-            _ => drop(unit("x", file, text, &mut problems, &mut complete)),
+            _ => drop(unit(
+                "x",
+                file,
+                text,
+                &crate::model::Policy::default(),
+                &mut problems,
+                &mut complete,
+            )),
         }
         problems.into_iter().map(|p| (p.line, p.message)).collect()
     }

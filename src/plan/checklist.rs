@@ -103,7 +103,11 @@ impl UnitChecklist<'_, '_> {
                     holder: line.holder.clone().unwrap_or_default(),
                     email: line.email.clone().unwrap_or_default(),
                     flags,
-                    uses: line.uses.iter().map(|u| u.describe()).collect(),
+                    uses: line
+                        .uses
+                        .iter()
+                        .map(|u| ctx.checked.model.policy.label(u).to_string())
+                        .collect(),
                     groups: groups_of_line.remove(&l).unwrap_or_default(),
                     status: st(l).as_str(),
                     decision: decision_str(line.decision),

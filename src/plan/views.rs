@@ -180,7 +180,7 @@ pub struct LineRow {
     pub holder: String,
     pub email: String,
     pub flags: Vec<&'static str>,
-    pub uses: Vec<&'static str>,
+    pub uses: Vec<String>,
     pub groups: Vec<String>,
     pub status: &'static str,
     pub decision: &'static str,

@@ -70,7 +70,137 @@ fn a_rule_turned_off_leaves_the_checklists() {
     let page = read(&unit.join("index.html"));
     assert!(!page.contains("hunt-group-split"), "{page}");
     assert!(!page.contains("is split"), "{page}");
-    assert!(page.contains("tag--error\">error</strong> extension 71002"), "{page}");
+    assert!(
+        page.contains("tag--error\">error</strong> extension 71002"),
+        "{page}"
+    );
     let csv = read(&unit.join("checklist.csv"));
     assert!(!csv.contains("hunt-group-split"), "{csv}");
+}
+
+#[test]
+fn checklists_show_the_policys_feature_labels() {
+    let site = small_with(
+        "features:\n  softphone: {label: Desk softphone, lost: true}\n  \
+         external-away: {label: Calls away, lost: false}\n  \
+         mobile-app: {label: Pocket app, lost: false}\n",
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = build(site.path(), out_dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = read(
+        &out_dir
+            .path()
+            .join("coordinators/units/physics/checklist.csv"),
+    );
+    assert!(csv.contains("Desk softphone; Calls away"), "{csv}");
+    assert!(csv.contains("Pocket app"), "{csv}");
+    // 71002 stays using only a feature not lost: nothing to warn of.
+    let (_, report) = check_json(site.path());
+    assert!(!rules(&report).iter().any(|(r, _)| r == "features-lost"));
+}
+
+#[test]
+fn unit_files_are_read_again_when_the_policy_changes() {
+    let site = site_copy("small");
+    let root = site.path();
+    let today = chrono::NaiveDate::parse_from_str(crate::TODAY, "%Y-%m-%d").unwrap();
+    let mut caches = cutover::Caches::default();
+    assert!(cutover::render_site_cached(root, today, None, &mut caches).is_ok());
+    // The same unit files, now naming features the policy does not have.
+    fs::write(
+        root.join("data/migration.yaml"),
+        "features:\n  desk-phone: {label: Desk phone, lost: true}\n",
+    )
+    .unwrap();
+    match cutover::render_site_cached(root, today, None, &mut caches) {
+        Err(cutover::BuildError::Invalid(problems)) => assert!(
+            problems
+                .iter()
+                .any(|p| p.message.starts_with("`uses: softphone` is not allowed")),
+            "{problems:#?}"
+        ),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("the unit files were not read against the new policy"),
+    }
+    fs::remove_file(root.join("data/migration.yaml")).unwrap();
+    assert!(cutover::render_site_cached(root, today, None, &mut caches).is_ok());
+}
+
+#[test]
+fn without_a_pre_flag_or_anyone_staying() {
+    // The small site without its flags and its stays.
+    let site = small_with("flag: false\nstay: false\nsteps: [groups, others, answer]\n");
+    for unit in ["physics", "balliol-example", "own-teams"] {
+        let path = site.path().join(format!("data/units/{unit}.yaml"));
+        let text = read(&path)
+            .replace("    ms_teams: true\n", "")
+            .replace(", ms_teams: true", "")
+            .replace("    decision: stay\n", "");
+        fs::write(&path, text).unwrap();
+    }
+    let (out, report) = check_json(site.path());
+    assert!(out.status.code().is_some(), "{}", stderr(&out));
+    let found = rules(&report);
+    for never in [
+        "unflagged-move",
+        "undecided",
+        "features-lost",
+        "group-undecided",
+        "invalid-data",
+    ] {
+        assert!(!found.iter().any(|(r, _)| r == never), "{never}: {found:?}");
+    }
+    assert_eq!(report["summary"]["staying"], 0);
+    assert_eq!(report["summary"]["undecided"], 0);
+    // A blocked line is told it needs its own arrangement.
+    let critical = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "critical-line")
+        .expect("critical-line");
+    assert!(
+        critical["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs its own arrangement with the project"),
+        "{critical}"
+    );
+}
+
+#[test]
+fn the_json_report_holds_the_policy_in_force() {
+    let (_, report) = check_json(&crate::fixtures().join("sites/small"));
+    let policy = &report["policy"];
+    assert_eq!(policy["from"], "Chorus");
+    assert_eq!(policy["to"], "Telephony over Teams");
+    assert_eq!(policy["stay"], true);
+    assert_eq!(policy["flag"], "MS Teams column");
+    assert_eq!(policy["features"]["softphone"]["label"], "Chorus softphone");
+    assert_eq!(policy["features"]["softphone"]["lost"], true);
+    assert_eq!(
+        policy["emails"],
+        serde_json::json!([21, 7, "last-working-day"])
+    );
+    assert_eq!(policy["rules"], serde_json::json!({}));
+    assert_eq!(policy["dates"], "en-GB");
+
+    let site = small_with(
+        "from: Webex Calling\nto: Teams Phone\nflag: false\nstay: false\n\
+         steps: [groups, others, answer]\nrules: {hunt-group-split: off, late-request: warning}\n",
+    );
+    let (_, report) = check_json(site.path());
+    let policy = &report["policy"];
+    assert_eq!(policy["from"], "Webex Calling");
+    assert_eq!(policy["flag"], false);
+    assert_eq!(policy["stay"], false);
+    assert_eq!(
+        policy["rules"],
+        serde_json::json!({"hunt-group-split": "off", "late-request": "warning"})
+    );
+    assert_eq!(
+        policy["steps"],
+        serde_json::json!(["groups", "others", "answer"])
+    );
 }

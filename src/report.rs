@@ -242,7 +242,10 @@ pub fn json(checked: &Checked) -> Value {
             let mut v = serde_json::json!({
                 "number": t.number,
                 "date": t.date.to_string(),
-                "emails": emails::countdown(t.date, holidays).map(|d| d.to_string()),
+                "emails": emails::countdown(t.date, holidays, &model.policy.emails)
+                    .iter()
+                    .map(|e| e.date.to_string())
+                    .collect::<Vec<_>>(),
                 "placed": load.placed,
             });
             match &t.capacity {

@@ -400,7 +400,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     }
 }
 
-pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
+pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
     c.lines
         .iter()
         .map(|l| {
@@ -417,9 +417,11 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
                 decision: l.decision,
                 tranche: l.tranche.map(|t| t.to_string()).unwrap_or_default(),
                 move_date: date(0),
-                email_3_weeks: date(1),
-                email_1_week: date(2),
-                email_last_day: date(3),
+                emails: email_columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| (name.clone(), date(i + 1)))
+                    .collect(),
                 findings: l.rules.join("; "),
             }
         })

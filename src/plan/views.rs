@@ -243,9 +243,50 @@ pub struct CsvRow {
     pub decision: &'static str,
     pub tranche: String,
     pub move_date: String,
-    pub email_3_weeks: String,
-    pub email_1_week: String,
-    pub email_last_day: String,
+    /// Each of the policy's emails: its column name and date.
+    pub emails: Vec<(String, String)>,
     /// Rule ids, `; `-separated.
     pub findings: String,
+}
+
+impl CsvRow {
+    /// The column names, those of the emails from the policy.
+    pub fn header(&self) -> Vec<&str> {
+        let mut names = vec![
+            "ext",
+            "holder",
+            "email",
+            "ms_teams",
+            "flags",
+            "uses",
+            "groups",
+            "status",
+            "decision",
+            "tranche",
+            "move_date",
+        ];
+        names.extend(self.emails.iter().map(|(name, _)| name.as_str()));
+        names.push("findings");
+        names
+    }
+
+    /// The cells, in the order of [`CsvRow::header`].
+    pub fn record(&self) -> Vec<&str> {
+        let mut cells = vec![
+            self.ext.as_str(),
+            &self.holder,
+            &self.email,
+            if self.ms_teams { "true" } else { "false" },
+            &self.flags,
+            &self.uses,
+            &self.groups,
+            self.status,
+            self.decision,
+            &self.tranche,
+            &self.move_date,
+        ];
+        cells.extend(self.emails.iter().map(|(_, date)| date.as_str()));
+        cells.push(&self.findings);
+        cells
+    }
 }

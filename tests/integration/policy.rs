@@ -204,3 +204,55 @@ fn the_json_report_holds_the_policy_in_force() {
         serde_json::json!(["groups", "others", "answer"])
     );
 }
+
+#[test]
+fn the_policys_emails_everywhere_they_are_shown() {
+    // Tranche 2 moves on Monday 13 June 2022: 10 days before is the Friday of the Jubilee
+    // (a holiday, as is the Thursday), so it goes out on Wednesday 1 June; 3 days before is
+    // Friday 10 June, the last working day too: one email.
+    let site = small_with("emails: [last-working-day, 3, 10]\n");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = build(site.path(), out_dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let schedule = read(&out_dir.path().join("coordinators/schedule/index.html"));
+    assert!(
+        schedule.contains("1 June 2022 (10 days before)"),
+        "{schedule}"
+    );
+    assert!(
+        schedule.contains("10 June 2022 (3 days before)"),
+        "{schedule}"
+    );
+    assert!(!schedule.contains("last working day"), "{schedule}");
+    assert!(!schedule.contains("3 weeks before"), "{schedule}");
+    let checklist = read(&out_dir.path().join("coordinators/units/physics/index.html"));
+    assert!(
+        checklist.contains("10 June 2022 (10 days before)"),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains("17 June 2022 (3 days before)"),
+        "{checklist}"
+    );
+    let csv = read(
+        &out_dir
+            .path()
+            .join("coordinators/units/physics/checklist.csv"),
+    );
+    assert!(
+        csv.starts_with(
+            "ext,holder,email,ms_teams,flags,uses,groups,status,decision,tranche,move_date,\
+             email_10_days,email_3_days,email_last_day,findings\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",3,2022-06-20,2022-06-10,2022-06-17,2022-06-17,"),
+        "{csv}"
+    );
+    let (_, report) = check_json(site.path());
+    assert_eq!(
+        report["tranches"][1]["emails"],
+        serde_json::json!(["2022-06-01", "2022-06-10"])
+    );
+}

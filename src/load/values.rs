@@ -324,8 +324,8 @@ mod tests {
                 ),
                 (
                     Some(1),
-                    "site.yaml has no `title`: add one, like `title: Moving to Telephony \
-                    over Teams`"
+                    "site.yaml has no `title`: add one, like `title: Moving to our new \
+                    phone system`"
                         .into()
                 )
             ]

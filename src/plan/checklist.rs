@@ -82,15 +82,18 @@ impl UnitChecklist<'_, '_> {
                 let placed = analysis.placed[u][l];
                 let dates = placed.and_then(|n| ctx.date_labels(n));
                 let mut flags = Vec::new();
+                // The pre-flag by its name, less the word the policy names its place by.
+                let pre_flag = ctx.checked.model.policy.flag.as_deref().unwrap_or_default();
+                let pre_flag = pre_flag.strip_suffix(" column").unwrap_or(pre_flag);
                 for (on, flag) in [
-                    (line.ms_teams, "MS Teams"),
+                    (line.ms_teams, pre_flag),
                     (line.pilot, "Pilot"),
                     (line.holder.is_none(), "Shared"),
                     (line.critical, "Critical"),
                     (line.contact_centre, "Contact centre"),
                 ] {
                     if on {
-                        flags.push(flag);
+                        flags.push(flag.to_string());
                     }
                 }
                 let why = status::blocks(unit, line)
@@ -103,6 +106,7 @@ impl UnitChecklist<'_, '_> {
                     holder: line.holder.clone().unwrap_or_default(),
                     email: line.email.clone().unwrap_or_default(),
                     flags,
+                    flagged: line.ms_teams,
                     uses: line
                         .uses
                         .iter()
@@ -186,7 +190,13 @@ impl UnitChecklist<'_, '_> {
                         .count();
                     match (placed, undecided) {
                         (Some(t), _) => ("yes", format!("It moves together in tranche {t}.")),
-                        (None, 0) => ("yes", "It stays together on Chorus.".to_string()),
+                        (None, 0) => (
+                            "yes",
+                            format!(
+                                "It stays together on {}.",
+                                self.ctx.checked.model.policy.from
+                            ),
+                        ),
                         (None, n) => (
                             "not-yet",
                             format!(
@@ -409,7 +419,7 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
                 ext: l.ext.clone(),
                 holder: cell(&l.holder),
                 email: cell(&l.email),
-                ms_teams: l.flags.contains(&"MS Teams"),
+                ms_teams: l.flagged,
                 flags: l.flags.join("; "),
                 uses: l.uses.join("; "),
                 groups: l.groups.join("; "),

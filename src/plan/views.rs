@@ -179,7 +179,10 @@ pub struct LineRow {
     pub ext: String,
     pub holder: String,
     pub email: String,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<String>,
+    /// Whether the line has the policy's pre-flag (`ms_teams`), for the CSV.
+    #[serde(skip)]
+    pub flagged: bool,
     pub uses: Vec<String>,
     pub groups: Vec<String>,
     pub status: &'static str,

@@ -256,3 +256,43 @@ fn the_policys_emails_everywhere_they_are_shown() {
         serde_json::json!(["2022-06-01", "2022-06-10"])
     );
 }
+
+/// SPEC §9: with other systems named, none of the bundled guide's names reach `check`'s
+/// report or the checklists.
+#[test]
+fn the_report_and_checklists_name_the_policys_systems() {
+    let site = small_with(
+        "from: Webex Calling\nto: Teams Phone\nflag: Teams-ready column\nfeatures:\n  \
+         softphone: {label: Webex app, lost: true}\n  \
+         external-away: {label: Single number reach, lost: true}\n  \
+         mobile-app: {label: Webex mobile, lost: true}\n",
+    );
+    let (_, report) = check_json(site.path());
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    let all = messages.join("\n");
+    for old in ["Chorus", "Telephony over Teams", "OpenScape", "MS Teams"] {
+        assert!(!all.contains(old), "{old} in:\n{all}");
+    }
+    assert!(all.contains("flagged in the Teams-ready column"), "{all}");
+    assert!(all.contains("it needs a Teams Phone licence"), "{all}");
+    assert!(
+        all.contains("stays on Webex Calling but uses Webex mobile"),
+        "{all}"
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = build(site.path(), out_dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let unit = out_dir.path().join("coordinators/units/physics");
+    let csv = read(&unit.join("checklist.csv"));
+    assert!(csv.contains(",true,Teams-ready,"), "{csv}");
+    let page = read(&unit.join("index.html"));
+    assert!(
+        page.contains("<td data-label=\"Flags\">Teams-ready</td>"),
+        "{page}"
+    );
+}

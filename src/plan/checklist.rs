@@ -8,7 +8,7 @@ use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
 use super::{Ctx, cohort_name, long_date};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Decision, GroupKind, Unit};
-use crate::rules::{Counts, Status, groups, status};
+use crate::rules::{self, Counts, Status, groups, status};
 
 /// Task states, as CSS classes and words.
 fn task(title: String, hint: String, state: &'static str, label: impl Into<String>) -> Task {
@@ -130,6 +130,16 @@ impl UnitChecklist<'_, '_> {
             .collect()
     }
 
+    /// What the checklist tells the coordinator of `f` (see [`rules::advice`]).
+    fn advice(&self, f: &Finding) -> String {
+        let group = f
+            .group
+            .as_deref()
+            .and_then(|id| self.involved.iter().find(|(_, g)| g.id == id))
+            .map(|(_, g)| *g);
+        rules::advice::for_coordinator(f, &self.ctx.index, &self.ctx.checked.analysis, group)
+    }
+
     /// Each group with lines of the unit, and whether it holds together.
     fn groups(&self) -> Vec<GroupRow> {
         let analysis = &self.ctx.checked.analysis;
@@ -171,16 +181,16 @@ impl UnitChecklist<'_, '_> {
                 } else if let Some(f) =
                     rule_of(Rule::HuntGroupSplit).or(rule_of(Rule::ExecutiveSplit))
                 {
-                    ("no", f.message.clone())
+                    ("no", self.advice(f))
                 } else if let Some(f) = rule_of(Rule::GroupUndecided) {
-                    ("not-yet", f.message.clone())
+                    ("not-yet", self.advice(f))
                 } else if let Some(f) = rule_of(Rule::TrancheOverrideConflict) {
                     (
                         "yes",
                         format!(
-                            "It moves together in tranche {}; {}",
+                            "It moves together in tranche {}. {}",
                             placed.unwrap_or_default(),
-                            f.message
+                            self.advice(f)
                         ),
                     )
                 } else {
@@ -196,6 +206,12 @@ impl UnitChecklist<'_, '_> {
                                 "It stays together on {}.",
                                 self.ctx.checked.model.policy.from
                             ),
+                        ),
+                        (None, 1) => (
+                            "not-yet",
+                            "No member moves so far, and 1 has no decision: the group moves or \
+                             stays as one."
+                                .to_string(),
                         ),
                         (None, n) => (
                             "not-yet",
@@ -301,6 +317,7 @@ impl UnitChecklist<'_, '_> {
         ));
         let (s, label) = match pickup {
             0 => ("not-needed", "Not needed".to_string()),
+            1 => ("to-do", "Tell 1 person".to_string()),
             n => ("to-do", format!("Tell {n} people")),
         };
         steps.push(task(
@@ -402,7 +419,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .map(|f| FindingRow {
                 severity: f.severity,
                 rule: f.rule,
-                message_html: crate::escape::code_spans(&f.message),
+                message_html: crate::escape::code_spans(&parts.advice(f)),
                 location: crate::report::location(f),
             })
             .collect(),

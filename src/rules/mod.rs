@@ -1,6 +1,7 @@
 //! The migration rules: pure functions from the model to statuses, tranche placements and
 //! findings. One file per rule family; [`analyse`] runs them all.
 
+pub mod advice;
 pub mod emails;
 pub mod groups;
 pub mod lines;

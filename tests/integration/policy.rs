@@ -71,7 +71,7 @@ fn a_rule_turned_off_leaves_the_checklists() {
     assert!(!page.contains("hunt-group-split"), "{page}");
     assert!(!page.contains("is split"), "{page}");
     assert!(
-        page.contains("tag--error\">error</strong> extension 71002"),
+        page.contains("tag--error\">error</strong> Extension 71002"),
         "{page}"
     );
     let csv = read(&unit.join("checklist.csv"));
@@ -295,4 +295,45 @@ fn the_report_and_checklists_name_the_policys_systems() {
         page.contains("<td data-label=\"Flags\">Teams-ready</td>"),
         "{page}"
     );
+}
+
+/// The checklists speak to coordinators: what to decide or tell, without the data's
+/// files, keys or rule ids (those are in `check`'s report), and without "line(s)".
+#[test]
+fn checklist_findings_speak_to_coordinators() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = build(&crate::bundled(), out_dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let units = out_dir.path().join("coordinators/units");
+    let mut rows = 0;
+    for entry in fs::read_dir(&units).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let Ok(html) = fs::read_to_string(&page) else {
+            continue;
+        };
+        for slip in ["Tell 1 people", "and 1 have no decision"] {
+            assert!(!html.contains(slip), "{slip} in {}", page.display());
+        }
+        for row in html.lines().filter(|l| l.contains("<li class=\"finding")) {
+            rows += 1;
+            for slip in [
+                "data/units/",
+                ".yaml",
+                "(s)",
+                "decision: ",
+                "responded:",
+                "tranche: ",
+            ] {
+                assert!(!row.contains(slip), "{slip} in {}: {row}", page.display());
+            }
+            for rule in cutover::finding::Rule::ALL {
+                assert!(
+                    !row.contains(rule.id()),
+                    "{rule} in {}: {row}",
+                    page.display()
+                );
+            }
+        }
+    }
+    assert!(rows > 20, "only {rows} finding rows");
 }

@@ -392,7 +392,8 @@ mod tests {
     fn the_policy_sets_what_a_line_may_say() {
         let lines = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    ms_teams: true\n    \
             decision: stay\n    uses: [desk]\n";
-        let cases: [(fn(&mut Policy), &[(Option<u32>, &str)]); 3] = [
+        type Case = (fn(&mut Policy), &'static [(Option<u32>, &'static str)]);
+        let cases: [Case; 3] = [
             (
                 |p| p.flag = None,
                 &[(

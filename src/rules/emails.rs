@@ -179,7 +179,13 @@ mod tests {
         let jubilee = [d("2022-06-02"), d("2022-06-03")];
         use EmailWhen::*;
         // (move day, emails, holidays, expected (date, label))
-        let cases: [(&str, &[EmailWhen], &[NaiveDate], &[(&str, &str)]); 4] = [
+        type Case<'a> = (
+            &'a str,
+            &'a [EmailWhen],
+            &'a [NaiveDate],
+            &'a [(&'a str, &'a str)],
+        );
+        let cases: [Case; 4] = [
             // Written in any order, shown earliest first; D-9 is a Saturday.
             (
                 "2022-06-20",

@@ -127,6 +127,8 @@ mod tests {
         Vec<Expected>,
     );
     /// ms_teams, uses, decision -> findings
+    /// A change to the line -> findings.
+    type EditCase = (fn(&mut Line), Vec<Expected>);
     type OpenCase = (bool, Vec<&'static str>, Option<Decision>, Vec<Expected>);
 
     fn rules_for(separate: bool, edit: impl Fn(&mut Line)) -> Vec<(&'static str, Severity)> {
@@ -291,10 +293,12 @@ mod tests {
         assert_eq!(rules_under(&policy, false, stay), vec![]);
 
         // No pre-flag: every undecided line is undecided; no move is unflagged.
-        let mut unflagged = Policy::default();
-        unflagged.flag = None;
+        let unflagged = Policy {
+            flag: None,
+            ..Policy::default()
+        };
         // (edit, findings)
-        let cases: Vec<(fn(&mut Line), Vec<Expected>)> = vec![
+        let cases: Vec<EditCase> = vec![
             (|_| {}, vec![("undecided", Warning)]),
             (|l| l.decision = Some(Decision::Move), vec![]),
             (|l| l.decision = Some(Decision::Stay), vec![]),
@@ -307,7 +311,7 @@ mod tests {
         // No one stays: no undecided, no features lost; a blocked line is told.
         let mut everyone = unflagged.clone();
         everyone.stay = false;
-        let cases: Vec<(fn(&mut Line), Vec<Expected>)> = vec![
+        let cases: Vec<EditCase> = vec![
             (|_| {}, vec![]),
             (|l| l.uses = vec!["softphone".into()], vec![]),
             (|l| l.critical = true, vec![("critical-line", Warning)]),
@@ -326,10 +330,12 @@ mod tests {
 
     #[test]
     fn messages_name_the_policys_systems_and_flag() {
-        let mut policy = Policy::default();
-        policy.from = "Webex Calling".into();
-        policy.to = "Teams Phone".into();
-        policy.flag = Some("Teams-ready column".into());
+        let policy = Policy {
+            from: "Webex Calling".into(),
+            to: "Teams Phone".into(),
+            flag: Some("Teams-ready column".into()),
+            ..Policy::default()
+        };
         let mut u = unit();
         let mut moving = line("70001");
         moving.decision = Some(Decision::Move);

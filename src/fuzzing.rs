@@ -47,6 +47,7 @@ pub fn unit(text: &str) {
         "fuzz",
         "data/units/fuzz.yaml",
         text,
+        &crate::model::Policy::default(),
         &mut problems,
         &mut complete(),
     );
@@ -281,6 +282,7 @@ static BASE: LazyLock<Model> = LazyLock::new(|| {
         "physics",
         "data/units/physics.yaml",
         UNIT,
+        &crate::model::Policy::default(),
         &mut problems,
         &mut complete(),
     ));

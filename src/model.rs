@@ -162,41 +162,6 @@ pub struct Unit {
     pub groups: Vec<Group>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Use {
-    Softphone,
-    MobileApp,
-    WebPortal,
-    ExternalAway,
-}
-
-impl Use {
-    pub const ALL: [Use; 4] = [
-        Use::Softphone,
-        Use::MobileApp,
-        Use::WebPortal,
-        Use::ExternalAway,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Use::Softphone => "softphone",
-            Use::MobileApp => "mobile-app",
-            Use::WebPortal => "web-portal",
-            Use::ExternalAway => "external-away",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Use::Softphone => "Chorus softphone",
-            Use::MobileApp => "OpenScape Mobile app",
-            Use::WebPortal => "web portal preferred device",
-            Use::ExternalAway => "external calls away from the desk",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     Move,
@@ -210,7 +175,8 @@ pub struct Line {
     pub holder: Option<String>,
     pub email: Option<String>,
     pub ms_teams: bool,
-    pub uses: Vec<Use>,
+    /// Ids of the policy's `features`.
+    pub uses: Vec<String>,
     pub pilot: bool,
     pub critical: bool,
     pub contact_centre: bool,
@@ -319,6 +285,18 @@ pub struct Policy {
     pub steps: Vec<StepSpec>,
     /// Whether the policy came from `data/migration.yaml` (rather than the defaults).
     pub written: bool,
+}
+
+impl Policy {
+    /// The feature with this id, if the policy has one.
+    pub fn feature(&self, id: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.id == id)
+    }
+
+    /// What pages call the feature `id` (its id, if the policy does not know it).
+    pub fn label<'p>(&'p self, id: &'p str) -> &'p str {
+        self.feature(id).map_or(id, |f| f.label.as_str())
+    }
 }
 
 /// A feature of the old system that a line may use.

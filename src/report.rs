@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
 use crate::load::input::shown;
-use crate::model::Capacity;
+use crate::model::{Capacity, EmailWhen, Policy, StepSpec};
 use crate::rules::emails;
 use crate::{BuildError, Checked};
 
@@ -175,6 +175,57 @@ pub fn ext_order(a: &str, b: &str) -> std::cmp::Ordering {
     (ta.len(), ta, a).cmp(&(tb.len(), tb, b))
 }
 
+/// The policy in force (SPEC §9), as data/migration.yaml would write it: `flag` is the
+/// pre-flag's name or `false`, a rule turned off is `"off"`.
+fn policy(policy: &Policy) -> Value {
+    let features: serde_json::Map<String, Value> = policy
+        .features
+        .iter()
+        .map(|f| {
+            (
+                f.id.clone(),
+                serde_json::json!({"label": f.label, "lost": f.lost}),
+            )
+        })
+        .collect();
+    let emails: Vec<Value> = policy
+        .emails
+        .iter()
+        .map(|e| match e {
+            EmailWhen::DaysBefore(n) => (*n).into(),
+            EmailWhen::LastWorkingDay => "last-working-day".into(),
+        })
+        .collect();
+    let rules: serde_json::Map<String, Value> = policy
+        .rules
+        .iter()
+        .map(|(rule, severity)| {
+            let set = severity.map_or("off", |s| s.as_str());
+            (rule.id().to_string(), set.into())
+        })
+        .collect();
+    let steps: Vec<Value> = policy
+        .steps
+        .iter()
+        .map(|step| match step {
+            StepSpec::Builtin(b) => b.id().into(),
+            StepSpec::Own { title, text, .. } => serde_json::json!({"title": title, "text": text}),
+        })
+        .collect();
+    serde_json::json!({
+        "from": policy.from,
+        "to": policy.to,
+        "stay": policy.stay,
+        "flag": policy.flag.as_ref().map_or(Value::Bool(false), |f| f.as_str().into()),
+        "features": features,
+        "emails": emails,
+        "rules": rules,
+        "cohorts": policy.cohorts,
+        "dates": policy.dates.id(),
+        "steps": steps,
+    })
+}
+
 pub fn json(checked: &Checked) -> Value {
     let model = &checked.model;
     let findings = checked.findings();
@@ -191,7 +242,10 @@ pub fn json(checked: &Checked) -> Value {
             let mut v = serde_json::json!({
                 "number": t.number,
                 "date": t.date.to_string(),
-                "emails": emails::countdown(t.date, holidays).map(|d| d.to_string()),
+                "emails": emails::countdown(t.date, holidays, &model.policy.emails)
+                    .iter()
+                    .map(|e| e.date.to_string())
+                    .collect::<Vec<_>>(),
                 "placed": load.placed,
             });
             match &t.capacity {
@@ -235,6 +289,7 @@ pub fn json(checked: &Checked) -> Value {
     serde_json::json!({
         "version": 1,
         "today": checked.today.to_string(),
+        "policy": policy(&model.policy),
         "summary": Summary::of(checked, &findings),
         "tranches": tranches,
         "lines": lines.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),

@@ -159,6 +159,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `true` or `false`, with where it was written.
+    fn flag_at(&mut self) -> Option<Spot<bool>> {
+        let (value, style, span) = self.scalar()?;
+        match (style, &*value) {
+            (ScalarStyle::Plain, "true") => Some(spot(true, &span)),
+            (ScalarStyle::Plain, "false") => Some(spot(false, &span)),
+            _ => None,
+        }
+    }
+
     /// A whole number 0 or more, written plainly without leading zeros.
     fn number(&mut self) -> Option<Spot<u32>> {
         let (value, style, span) = self.scalar()?;
@@ -213,7 +223,7 @@ impl<'a> Reader<'a> {
                 "ext" => line.ext = Some(self.text()?),
                 "holder" => line.holder = Some(self.text()?.value),
                 "email" => line.email = Some(self.text()?.value),
-                "ms_teams" => line.ms_teams = self.flag()?,
+                "ms_teams" => line.ms_teams = Some(self.flag_at()?),
                 "uses" => line.uses = self.texts()?,
                 "pilot" => line.pilot = self.flag()?,
                 "critical" => line.critical = self.flag()?,

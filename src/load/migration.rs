@@ -201,7 +201,7 @@ fn read(file: &str, text: &str, problems: &mut Vec<Finding>, mut policy: Policy)
             }
             RawFlag::Switch(true) | RawFlag::Column(_) => v.bad(
                 line_of(flag),
-                "`flag:` names the phone database's pre-flag column, like `flag: MS Teams \
+                "`flag:` names the phone database's pre-flag column, like `flag: Teams-ready \
                  column`, or is `false` when there is none"
                     .to_string(),
             ),

@@ -61,6 +61,9 @@ pub struct Cache {
     pages: HashMap<String, Parsed<Option<Page>>>,
     /// Keeps nothing: for a single load, which would only copy every unit into it.
     forget: bool,
+    /// The policy the units were read against: when data/migration.yaml changes, every
+    /// unit file is read again, since what they may hold has changed.
+    policy: Option<crate::model::Policy>,
 }
 
 impl Cache {
@@ -282,6 +285,12 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     if let Some(text) = yaml_text(&root, migration_file, &mut problems)? {
         model.policy = migration::migration(migration_file, &text, &mut problems);
     }
+    if cache.policy.as_ref() != Some(&model.policy) {
+        cache.units.clear();
+        if !cache.forget {
+            cache.policy = Some(model.policy.clone());
+        }
+    }
     let timeline_file = "data/timeline.yaml";
     if let Some(text) = yaml_text(&root, timeline_file, &mut problems)? {
         model.timeline = timeline::timeline(timeline_file, &text, &mut problems);
@@ -345,7 +354,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
                 cache.forget,
                 |text, problems, complete| {
                     problems.extend(yaml::escaped_control(file, text));
-                    unit::unit(stem, file, text, problems, complete)
+                    unit::unit(stem, file, text, &model.policy, problems, complete)
                 },
             )
         })

@@ -54,7 +54,7 @@ pub fn site(
         top,
         "title",
         "site.yaml",
-        "title: Moving to Telephony over Teams",
+        "title: Moving to our new phone system",
     );
     let organisation = v.required_text(
         raw.organisation,

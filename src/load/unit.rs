@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::values::Values;
 use super::yaml::{Spot, line_of, parse_or_report};
 use crate::finding::Finding;
-use crate::model::{Coordinator, Decision, Group, GroupKind, Line, Unit, Use};
+use crate::model::{Coordinator, Decision, Group, GroupKind, Line, Policy, Unit};
 
 #[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,8 +38,8 @@ pub(super) struct RawLine {
     pub(super) ext: Option<Spot<String>>,
     pub(super) holder: Option<String>,
     pub(super) email: Option<String>,
-    #[serde(default)]
-    pub(super) ms_teams: bool,
+    /// Where it was written, so that it can be refused where the policy has no pre-flag.
+    pub(super) ms_teams: Option<Spot<bool>>,
     #[serde(default)]
     pub(super) uses: Vec<Spot<String>>,
     #[serde(default)]
@@ -62,12 +62,14 @@ pub(super) struct RawGroup {
     pub(super) manager: Option<Spot<String>>,
 }
 
-/// Parses the unit file `file` of unit `id`; `None` if it could not be read as a unit
-/// (its extensions are then unknown).
+/// Parses the unit file `file` of unit `id`, read against `policy` (its features, its
+/// pre-flag, whether people may stay); `None` if it could not be read as a unit (its
+/// extensions are then unknown).
 pub fn unit(
     id: &str,
     file: &str,
     text: &str,
+    policy: &Policy,
     problems: &mut Vec<Finding>,
     complete: &mut super::Complete,
 ) -> Option<Unit> {
@@ -75,7 +77,13 @@ pub fn unit(
     // and any file with a problem, so that every problem is told the one way.
     if let Some(raw) = super::fast::unit(text) {
         let (mut found, mut fast_complete) = (Vec::new(), *complete);
-        let unit = unit_from_raw(id, file, text, raw, &mut found, &mut fast_complete);
+        let unit = unit_from_raw(
+            (id, file, text),
+            policy,
+            raw,
+            &mut found,
+            &mut fast_complete,
+        );
         if found.is_empty() {
             *complete = fast_complete;
             return unit;
@@ -86,14 +94,13 @@ pub fn unit(
         complete.extensions = false;
         return None;
     };
-    unit_from_raw(id, file, text, raw, problems, complete)
+    unit_from_raw((id, file, text), policy, raw, problems, complete)
 }
 
 /// A unit from what its file holds, with every bad value reported.
 fn unit_from_raw(
-    id: &str,
-    file: &str,
-    text: &str,
+    (id, file, text): (&str, &str, &str),
+    policy: &Policy,
     raw: RawUnit,
     problems: &mut Vec<Finding>,
     complete: &mut super::Complete,
@@ -135,7 +142,7 @@ fn unit_from_raw(
     let lines: Vec<Line> = raw
         .lines
         .iter()
-        .filter_map(|l| line(&mut v, l, &source))
+        .filter_map(|l| line(&mut v, l, &source, policy))
         .collect();
     if lines.len() < raw.lines.len() {
         complete.extensions = false;
@@ -156,6 +163,28 @@ fn unit_from_raw(
     })
 }
 
+/// The id of one of the policy's features, or `None` with the ids it has (and the one
+/// most likely meant).
+fn feature(v: &mut Values, value: &Spot<String>, policy: &Policy) -> Option<String> {
+    if policy.feature(&value.value).is_some() {
+        return Some(value.value.clone());
+    }
+    let ids = policy.features.iter().map(|f| f.id.as_str());
+    let known = ids.clone().collect::<Vec<_>>().join(", ");
+    let fix = match crate::suggest::nearest(&value.value, ids) {
+        Some(near) => {
+            format!("did you mean `{near}`? (the features of data/migration.yaml: {known})")
+        }
+        None if known.is_empty() => "data/migration.yaml names no `features`".to_string(),
+        None => format!("use one of {known} (the features of data/migration.yaml)"),
+    };
+    v.bad(
+        line_of(value),
+        format!("`uses: {}` is not allowed: {fix}", value.value),
+    );
+    None
+}
+
 /// The last line of the entry that starts on `start` (1-based) with its first key at
 /// `column` (1-based): the entry runs while lines are blank or indented to the key.
 fn entry_end(source: &[&str], start: u32, column: u32) -> u32 {
@@ -172,25 +201,48 @@ fn entry_end(source: &[&str], start: u32, column: u32) -> u32 {
     end
 }
 
-fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str]) -> Option<Line> {
+fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str], policy: &Policy) -> Option<Line> {
     let l = &raw.value;
     let at = line_of(raw);
     let column = raw.column;
     let ext = v
         .required(l.ext.as_ref(), at, "ext", "this line", "ext: \"70123\"")
         .and_then(|e| v.ext(e, "ext"));
-    let options = Use::ALL.map(|u| (u.id(), u));
+    if policy.flag.is_none()
+        && let Some(flag) = &l.ms_teams
+    {
+        v.problems.push(Finding::invalid(
+            "unknown key",
+            v.file,
+            line_of(flag).or(at),
+            "unknown key `ms_teams` in the unit file: this migration has no pre-flag (`flag: \
+                false` in data/migration.yaml), so remove it"
+                .to_string(),
+        ));
+    }
     let uses = l
         .uses
         .iter()
-        .filter_map(|u| v.choice(u, "uses", &options))
+        .filter_map(|u| feature(v, u, policy))
         .collect();
     let decision = l.decision.as_ref().and_then(|d| {
-        v.choice(
+        let decision = v.choice(
             d,
             "decision",
             &[("move", Decision::Move), ("stay", Decision::Stay)],
-        )
+        )?;
+        if decision == Decision::Stay && !policy.stay {
+            v.bad(
+                line_of(d),
+                format!(
+                    "`decision: stay` is not allowed: everyone moves to {} (`stay: false` in \
+                        data/migration.yaml), so remove it or write `decision: move`",
+                    policy.to
+                ),
+            );
+            return None;
+        }
+        Some(decision)
     });
     let requested = l.requested.as_ref().and_then(|d| v.date(d, "requested"));
     Some(Line {
@@ -198,7 +250,7 @@ fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str]) -> Option<Line> {
         // A blank holder is no holder: the line is shared.
         holder: l.holder.clone().filter(|h| !h.trim().is_empty()),
         email: l.email.clone().filter(|e| !e.trim().is_empty()),
-        ms_teams: l.ms_teams,
+        ms_teams: policy.flag.is_some() && l.ms_teams.as_ref().is_some_and(|f| f.value),
         uses,
         pilot: l.pilot,
         critical: l.critical,
@@ -290,14 +342,22 @@ mod tests {
             [sofphone, fax]\n";
         let mut problems = Vec::new();
         let mut complete = super::super::Complete::all();
-        unit("x", "data/units/x.yaml", yaml, &mut problems, &mut complete);
+        unit(
+            "x",
+            "data/units/x.yaml",
+            yaml,
+            &Policy::default(),
+            &mut problems,
+            &mut complete,
+        );
         let messages: Vec<String> = problems.into_iter().map(|p| p.message).collect();
         assert_eq!(
             messages,
             vec![
-                "`uses: sofphone` is not allowed: did you mean `softphone`?",
+                "`uses: sofphone` is not allowed: did you mean `softphone`? (the features of \
+                data/migration.yaml: softphone, mobile-app, web-portal, external-away)",
                 "`uses: fax` is not allowed: use one of softphone, mobile-app, web-portal, \
-                    external-away",
+                    external-away (the features of data/migration.yaml)",
                 "`decision: mvoe` is not allowed: did you mean `move`?",
             ]
         );
@@ -314,9 +374,79 @@ mod tests {
             audiences: true,
             extensions: true,
         };
-        unit("x", "data/units/x.yaml", yaml, &mut problems, &mut complete);
+        unit(
+            "x",
+            "data/units/x.yaml",
+            yaml,
+            &Policy::default(),
+            &mut problems,
+            &mut complete,
+        );
         assert!(!complete.extensions, "a line's extension could not be read");
         let lines: Vec<_> = problems.iter().map(|p| p.line.unwrap()).collect();
         assert_eq!(lines, vec![2, 4, 7, 6, 8]);
+    }
+
+    /// (policy edit, unit file) -> problems: the unit file read against the policy.
+    #[test]
+    fn the_policy_sets_what_a_line_may_say() {
+        let lines = "name: X\ncohort: d\nlines:\n  - ext: \"70001\"\n    ms_teams: true\n    \
+            decision: stay\n    uses: [desk]\n";
+        type Case = (fn(&mut Policy), &'static [(Option<u32>, &'static str)]);
+        let cases: [Case; 3] = [
+            (
+                |p| p.flag = None,
+                &[(
+                    Some(5),
+                    "unknown key `ms_teams` in the unit file: this migration has no pre-flag",
+                )],
+            ),
+            (
+                |p| p.stay = false,
+                &[(Some(6), "`decision: stay` is not allowed: everyone moves")],
+            ),
+            (
+                |p| {
+                    p.features = vec![crate::model::Feature {
+                        id: "desk".into(),
+                        label: "Desk".into(),
+                        lost: false,
+                    }]
+                },
+                &[],
+            ),
+        ];
+        for (i, (edit, want)) in cases.into_iter().enumerate() {
+            let mut policy = Policy::default();
+            policy.features.push(crate::model::Feature {
+                id: "desk".into(),
+                label: "Desk".into(),
+                lost: true,
+            });
+            edit(&mut policy);
+            let mut problems = Vec::new();
+            let mut complete = super::super::Complete::all();
+            let unit = unit(
+                "x",
+                "data/units/x.yaml",
+                lines,
+                &policy,
+                &mut problems,
+                &mut complete,
+            );
+            let got: Vec<(Option<u32>, &str)> = problems
+                .iter()
+                .map(|p| (p.line, p.message.as_str()))
+                .collect();
+            assert_eq!(got.len(), want.len(), "case {i}: {got:?}");
+            for ((line, message), (want_line, start)) in got.iter().zip(want.iter()) {
+                assert_eq!(line, want_line, "case {i}");
+                assert!(message.starts_with(start), "case {i}: {message}");
+            }
+            if i == 0 {
+                // Without a pre-flag, no line is flagged.
+                assert!(!unit.unwrap().lines[0].ms_teams);
+            }
+        }
     }
 }

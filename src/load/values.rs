@@ -274,7 +274,14 @@ mod tests {
         match file {
             "data/site.yaml" => drop(site(file, text, &mut problems, &mut complete)),
             "data/tranches.yaml" => drop(tranches(file, text, &mut problems)),
-            _ => drop(unit("x", file, text, &mut problems, &mut complete)),
+            _ => drop(unit(
+                "x",
+                file,
+                text,
+                &crate::model::Policy::default(),
+                &mut problems,
+                &mut complete,
+            )),
         }
         problems.into_iter().map(|p| (p.line, p.message)).collect()
     }
@@ -317,8 +324,8 @@ mod tests {
                 ),
                 (
                     Some(1),
-                    "site.yaml has no `title`: add one, like `title: Moving to Telephony \
-                    over Teams`"
+                    "site.yaml has no `title`: add one, like `title: Moving to our new \
+                    phone system`"
                         .into()
                 )
             ]

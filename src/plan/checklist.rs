@@ -8,7 +8,7 @@ use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
 use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{BuiltinStep, Decision, GroupKind, StepSpec, Unit};
-use crate::rules::{Counts, Status, groups, status};
+use crate::rules::{self, Counts, Status, groups, status};
 
 /// Task states, as CSS classes and words.
 fn task(title: String, hint: String, state: &'static str, label: impl Into<String>) -> Task {
@@ -124,7 +124,11 @@ impl UnitChecklist<'_, '_> {
                     email: line.email.clone().unwrap_or_default(),
                     flagged: line.ms_teams,
                     flags,
-                    uses: line.uses.iter().map(|u| u.describe()).collect(),
+                    uses: line
+                        .uses
+                        .iter()
+                        .map(|u| ctx.checked.model.policy.label(u).to_string())
+                        .collect(),
                     groups: groups_of_line.remove(&l).unwrap_or_default(),
                     status: st(l).as_str(),
                     decision: decision_str(line.decision),
@@ -141,6 +145,16 @@ impl UnitChecklist<'_, '_> {
                 }
             })
             .collect()
+    }
+
+    /// What the checklist tells the coordinator of `f` (see [`rules::advice`]).
+    fn advice(&self, f: &Finding) -> String {
+        let group = f
+            .group
+            .as_deref()
+            .and_then(|id| self.involved.iter().find(|(_, g)| g.id == id))
+            .map(|(_, g)| *g);
+        rules::advice::for_coordinator(f, &self.ctx.index, &self.ctx.checked.analysis, group)
     }
 
     /// Each group with lines of the unit, and whether it holds together.
@@ -184,16 +198,16 @@ impl UnitChecklist<'_, '_> {
                 } else if let Some(f) =
                     rule_of(Rule::HuntGroupSplit).or(rule_of(Rule::ExecutiveSplit))
                 {
-                    ("no", f.message.clone())
+                    ("no", self.advice(f))
                 } else if let Some(f) = rule_of(Rule::GroupUndecided) {
-                    ("not-yet", f.message.clone())
+                    ("not-yet", self.advice(f))
                 } else if let Some(f) = rule_of(Rule::TrancheOverrideConflict) {
                     (
                         "yes",
                         format!(
-                            "It moves together in tranche {}; {}",
+                            "It moves together in tranche {}. {}",
                             placed.unwrap_or_default(),
-                            f.message
+                            self.advice(f)
                         ),
                     )
                 } else {
@@ -209,6 +223,12 @@ impl UnitChecklist<'_, '_> {
                                 "It stays together on {}.",
                                 self.ctx.checked.model.policy.from
                             ),
+                        ),
+                        (None, 1) => (
+                            "not-yet",
+                            "No member moves so far, and 1 has no decision: the group moves or \
+                             stays as one."
+                                .to_string(),
                         ),
                         (None, n) => (
                             "not-yet",
@@ -349,6 +369,7 @@ impl UnitChecklist<'_, '_> {
                 StepSpec::Builtin(BuiltinStep::Pickup) => {
                     let (s, label) = match pickup {
                         0 => ("not-needed", "Not needed".to_string()),
+                        1 => ("to-do", "Tell 1 person".to_string()),
                         n => ("to-do", format!("Tell {n} people")),
                     };
                     let (title, hint) = if policy.stay {
@@ -466,7 +487,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
             .map(|f| FindingRow {
                 severity: f.severity,
                 rule: f.rule,
-                message_html: crate::escape::code_spans(&f.message),
+                message_html: crate::escape::code_spans(&parts.advice(f)),
                 location: crate::report::location(f),
             })
             .collect(),
@@ -474,7 +495,7 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     }
 }
 
-pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
+pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
     c.lines
         .iter()
         .map(|l| {
@@ -491,9 +512,11 @@ pub(super) fn csv_rows(c: &Checklist) -> Vec<CsvRow> {
                 decision: l.decision,
                 tranche: l.tranche.map(|t| t.to_string()).unwrap_or_default(),
                 move_date: date(0),
-                email_3_weeks: date(1),
-                email_1_week: date(2),
-                email_last_day: date(3),
+                emails: email_columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| (name.clone(), date(i + 1)))
+                    .collect(),
                 findings: l.rules.join("; "),
             }
         })

@@ -41,28 +41,33 @@ pub(super) fn month_date(style: DateStyle, d: NaiveDate) -> String {
 }
 
 /// The countdown email dates, each with what it is.
-pub(super) fn email_labels(style: DateStyle, [three, one, last]: [NaiveDate; 3]) -> Vec<String> {
-    vec![
-        format!("{} (3 weeks before)", long_date(style, three)),
-        format!("{} (1 week before)", long_date(style, one)),
-        format!("{} (last working day)", long_date(style, last)),
-    ]
+pub(super) fn email_labels(style: DateStyle, emails: &[emails::Email]) -> Vec<String> {
+    emails
+        .iter()
+        .map(|e| format!("{} ({})", long_date(style, e.date), e.label))
+        .collect()
 }
 
 /// A tranche's move date and countdown email dates, as words and as YYYY-MM-DD.
 pub(super) struct DateLabels {
     pub(super) move_date: String,
     pub(super) emails: Vec<String>,
+    /// The move date, then each of the policy's emails (the CSV's columns).
     pub(super) iso: Vec<String>,
 }
 
 impl DateLabels {
-    fn of(style: DateStyle, date: NaiveDate, emails: [NaiveDate; 3]) -> DateLabels {
+    fn of(
+        style: DateStyle,
+        date: NaiveDate,
+        emails: &[emails::Email],
+        columns: &[NaiveDate],
+    ) -> DateLabels {
         DateLabels {
             move_date: day_date(style, date),
             emails: email_labels(style, emails),
-            iso: std::iter::once(date)
-                .chain(emails)
+            iso: std::iter::once(&date)
+                .chain(columns)
                 .map(|d| d.to_string())
                 .collect(),
         }
@@ -109,8 +114,10 @@ pub(super) struct Ctx<'a> {
     pub(super) rules_by_ext: rustc_hash::FxHashMap<&'a str, Vec<&'static str>>,
     /// A digest of what every checklist shares: today, the deadline, holidays, tranches.
     pub(super) global: u64,
-    /// Per tranche number: the move date and the countdown email dates, worked out once.
-    dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])>,
+    /// Per tranche number: the move date and the countdown emails, worked out once.
+    dates: HashMap<u32, (NaiveDate, Vec<emails::Email>)>,
+    /// The CSV's column names for the policy's emails.
+    pub(super) email_columns: Vec<String>,
     /// Per tranche number: the same dates as a checklist's line shows them, written once
     /// rather than for every line.
     date_labels: HashMap<u32, DateLabels>,
@@ -166,20 +173,23 @@ impl<'a> Ctx<'a> {
             findings.sort_unstable();
             findings.dedup();
         }
-        let dates: HashMap<u32, (NaiveDate, [NaiveDate; 3])> = model
+        let when = &model.policy.emails;
+        let dates: HashMap<u32, (NaiveDate, Vec<emails::Email>)> = model
             .tranches
             .iter()
             .map(|t| {
                 (
                     t.number,
-                    (t.date, emails::countdown(t.date, &site.holidays)),
+                    (t.date, emails::countdown(t.date, &site.holidays, when)),
                 )
             })
             .collect();
         let date_labels = dates
             .iter()
-            .map(|(&number, &(date, emails))| {
-                (number, DateLabels::of(model.policy.dates, date, emails))
+            .map(|(&number, (date, emails))| {
+                let columns = emails::columns(*date, &site.holidays, when);
+                let labels = DateLabels::of(model.policy.dates, *date, emails, &columns);
+                (number, labels)
             })
             .collect();
         let global = {
@@ -208,6 +218,7 @@ impl<'a> Ctx<'a> {
             date_labels,
             rules_by_ext: checked.analysis.rules_by_ext(),
             dates,
+            email_columns: emails::column_names(&model.policy.emails),
             checked,
             site,
             deadline: site.response_deadline.unwrap_or(checked.today),
@@ -251,8 +262,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// A tranche's move date and countdown email dates.
-    pub(super) fn dates_of(&self, number: u32) -> Option<(NaiveDate, [NaiveDate; 3])> {
-        self.dates.get(&number).copied()
+    pub(super) fn dates_of(&self, number: u32) -> Option<&(NaiveDate, Vec<emails::Email>)> {
+        self.dates.get(&number)
     }
 
     /// A tranche's dates as checklists show them.

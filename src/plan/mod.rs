@@ -91,7 +91,7 @@ impl Cache {
 
 fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
     let checklist = checklist(ctx, u, &ctx.checked.model.units[u]);
-    let csv = Arc::new(csv_rows(&checklist));
+    let csv = Arc::new(csv_rows(&checklist, &ctx.email_columns));
     UnitFiles {
         checklist: Arc::new(checklist),
         csv,

@@ -232,11 +232,11 @@ pub struct LineRow {
     pub ext: String,
     pub holder: String,
     pub email: String,
-    /// Pre-flagged (`ms_teams`), for the CSV.
+    pub flags: Vec<String>,
+    /// Whether the line has the policy's pre-flag (`ms_teams`), for the CSV.
     #[serde(skip)]
     pub flagged: bool,
-    pub flags: Vec<String>,
-    pub uses: Vec<&'static str>,
+    pub uses: Vec<String>,
     pub groups: Vec<String>,
     pub status: &'static str,
     pub decision: &'static str,
@@ -299,9 +299,50 @@ pub struct CsvRow {
     pub decision: &'static str,
     pub tranche: String,
     pub move_date: String,
-    pub email_3_weeks: String,
-    pub email_1_week: String,
-    pub email_last_day: String,
+    /// Each of the policy's emails: its column name and date.
+    pub emails: Vec<(String, String)>,
     /// Rule ids, `; `-separated.
     pub findings: String,
+}
+
+impl CsvRow {
+    /// The column names, those of the emails from the policy.
+    pub fn header(&self) -> Vec<&str> {
+        let mut names = vec![
+            "ext",
+            "holder",
+            "email",
+            "ms_teams",
+            "flags",
+            "uses",
+            "groups",
+            "status",
+            "decision",
+            "tranche",
+            "move_date",
+        ];
+        names.extend(self.emails.iter().map(|(name, _)| name.as_str()));
+        names.push("findings");
+        names
+    }
+
+    /// The cells, in the order of [`CsvRow::header`].
+    pub fn record(&self) -> Vec<&str> {
+        let mut cells = vec![
+            self.ext.as_str(),
+            &self.holder,
+            &self.email,
+            if self.ms_teams { "true" } else { "false" },
+            &self.flags,
+            &self.uses,
+            &self.groups,
+            self.status,
+            self.decision,
+            &self.tranche,
+            &self.move_date,
+        ];
+        cells.extend(self.emails.iter().map(|(_, date)| date.as_str()));
+        cells.push(&self.findings);
+        cells
+    }
 }

@@ -207,8 +207,12 @@ fn links_fingerprint(pages: &[Page]) -> blake3::Hash {
 
 fn csv(rows: &[CsvRow]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    // As serde would write it: a header only above rows.
+    if let Some(first) = rows.first() {
+        writer.write_record(first.header())?;
+    }
     for row in rows {
-        writer.serialize(row)?;
+        writer.write_record(row.record())?;
     }
     writer
         .into_inner()

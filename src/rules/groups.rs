@@ -29,6 +29,7 @@ fn group_finding(
 }
 
 pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
+    let stay = index.model.policy.stay;
     for unit in &index.model.units {
         for group in &unit.groups {
             let members = members(index, group);
@@ -91,12 +92,23 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                             group,
                             split_rule,
                             Severity::Error,
-                            format!(
-                                "{what} `{id}` is split (moving: {}; staying or unable \
-                                    to move: \
-                                {apart}): the whole group moves or stays, so align the decisions",
-                                exts(&[Status::Moving], false)
-                            ),
+                            if stay {
+                                format!(
+                                    "{what} `{id}` is split (moving: {}; staying or unable \
+                                    to move: {apart}): the whole group moves or stays, so align \
+                                    the decisions",
+                                    exts(&[Status::Moving], false)
+                                )
+                            } else {
+                                // No one stays: the members that cannot move are the
+                                // project's to arrange.
+                                format!(
+                                    "{what} `{id}` is split (moving: {}; unable to move: \
+                                    {apart}): the whole group moves as one, so arrange its move \
+                                    with the project",
+                                    exts(&[Status::Moving], false)
+                                )
+                            },
                         ));
                     }
                     let undecided = exts(&[Status::Undecided], true);
@@ -293,5 +305,43 @@ mod tests {
         for (kind, members, want) in cases {
             assert_eq!(rules_for(kind, &members), want, "{kind:?} {members:?}");
         }
+    }
+
+    /// SPEC §9, `stay: false`: every member that can move moves, so a group is split only
+    /// by members that cannot, and is never partly undecided.
+    #[test]
+    fn where_no_one_stays() {
+        let mut u = unit();
+        let mut shared = line("70001");
+        shared.holder = None;
+        u.lines = vec![line("70000"), shared, line("70002")];
+        u.groups.push(Group {
+            id: "g".into(),
+            kind: GroupKind::Hunt,
+            members: vec!["70000".into(), "70001".into(), "70002".into()],
+            member_lines: vec![],
+            manager: None,
+            manager_line: 9,
+            line: 9,
+        });
+        let mut model = Model {
+            units: vec![u],
+            ..Model::default()
+        };
+        model.policy.stay = false;
+        let mut out = Vec::new();
+        check(&Index::new(&model), &status::all(&model), &mut out);
+        let found: Vec<(&str, &str)> = out
+            .iter()
+            .map(|f| (f.rule.id(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "hunt-group-split",
+                "hunt group `g` is split (moving: 70000, 70002; unable to move: 70001): the \
+                    whole group moves as one, so arrange its move with the project"
+            )]
+        );
     }
 }

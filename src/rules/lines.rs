@@ -13,63 +13,96 @@ fn finding(unit: &Unit, line: &Line, rule: Rule, severity: Severity, message: St
 }
 
 pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
+    let policy = &index.model.policy;
+    let (from, to) = (&policy.from, &policy.to);
+    // Where no one may stay, a line that cannot move is the project's to arrange.
+    let (fate, change) = if policy.stay {
+        (
+            format!("it stays on the upgraded {from}"),
+            "change `decision` to `stay`",
+        )
+    } else {
+        (
+            format!("it needs its own arrangement with the project, apart from the move to {to}"),
+            "remove `decision: move`",
+        )
+    };
     for id in index.all() {
         let (unit, line) = (index.unit(id), index.line(id));
         let status = statuses[id.0][id.1];
         let ext = &line.ext;
         for block in status::blocks(unit, line) {
+            let reason = block.reason();
             let (severity, message) = if line.decision == Some(Decision::Move) {
                 (
                     Severity::Error,
-                    format!(
-                        "extension {ext} is marked to move, but {}: it stays on the upgraded \
-                            Chorus, so change `decision` to `stay`",
-                        block.reason()
-                    ),
+                    format!("extension {ext} is marked to move, but {reason}: {fate}, so {change}"),
                 )
-            } else if line.ms_teams {
+            } else if let Some(flag) = policy.flag.as_ref().filter(|_| line.ms_teams) {
                 (
                     Severity::Warning,
                     format!(
-                        "extension {ext} is flagged in the MS Teams column, but {}: it stays on \
-                            the upgraded Chorus; tell its users",
-                        block.reason()
+                        "extension {ext} is flagged in the {flag}, but {reason}: {fate}; tell \
+                            its users"
                     ),
+                )
+            } else if !policy.stay {
+                (
+                    Severity::Warning,
+                    format!("extension {ext} cannot move, as {reason}: {fate}; tell its users"),
                 )
             } else {
                 continue;
             };
             out.push(finding(unit, line, block.rule(), severity, message));
         }
-        if status == Status::Staying && !line.uses.is_empty() {
-            let uses: Vec<&str> = line.uses.iter().map(|u| u.describe()).collect();
+        let lost: Vec<&str> = line
+            .uses
+            .iter()
+            .filter_map(|u| policy.feature(u))
+            .filter(|f| f.lost)
+            .map(|f| f.label.as_str())
+            .collect();
+        if status == Status::Staying && !lost.is_empty() {
             out.push(finding(unit, line, Rule::FeaturesLost, Severity::Warning, format!(
-                "extension {ext} stays on Chorus but uses {}, which the upgrade removes: confirm \
+                "extension {ext} stays on {from} but uses {}, which the upgrade removes: confirm \
                     the holder accepts losing it, or move the line",
-                uses.join(", ")
+                lost.join(", ")
             )));
         }
-        if status == Status::Undecided && line.ms_teams {
-            out.push(finding(
-                unit,
-                line,
-                Rule::Undecided,
-                Severity::Warning,
-                format!(
-                    "extension {ext} is flagged in the MS Teams column but has no decision: add \
+        if status == Status::Undecided {
+            let message = match &policy.flag {
+                Some(flag) if line.ms_teams => format!(
+                    "extension {ext} is flagged in the {flag} but has no decision: add \
                     `decision: move` or `decision: stay`"
                 ),
-            ));
+                Some(_) => String::new(),
+                None => format!(
+                    "extension {ext} has no decision: add `decision: move` or `decision: stay`"
+                ),
+            };
+            if !message.is_empty() {
+                out.push(finding(
+                    unit,
+                    line,
+                    Rule::Undecided,
+                    Severity::Warning,
+                    message,
+                ));
+            }
         }
-        if status == Status::Moving && !line.ms_teams {
+        if let Some(flag) = &policy.flag
+            && status == Status::Moving
+            && !line.ms_teams
+        {
             out.push(finding(
                 unit,
                 line,
                 Rule::UnflaggedMove,
                 Severity::Info,
                 format!(
-                    "extension {ext} moves but is not flagged in the MS Teams column: it needs a \
-                    Telephony over Teams licence"
+                    "extension {ext} moves but is not flagged in the {flag}: it needs a \
+                    {to} licence"
                 ),
             ));
         }
@@ -80,7 +113,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
 mod tests {
     use super::super::status::tests::{line, unit};
     use super::*;
-    use crate::model::{Model, Use};
+    use crate::model::{Model, Policy};
 
     type Expected = (&'static str, Severity);
     /// separate_teams, shared, critical, contact centre, ms_teams, decision -> findings
@@ -94,9 +127,19 @@ mod tests {
         Vec<Expected>,
     );
     /// ms_teams, uses, decision -> findings
-    type OpenCase = (bool, Vec<Use>, Option<Decision>, Vec<Expected>);
+    /// A change to the line -> findings.
+    type EditCase = (fn(&mut Line), Vec<Expected>);
+    type OpenCase = (bool, Vec<&'static str>, Option<Decision>, Vec<Expected>);
 
     fn rules_for(separate: bool, edit: impl Fn(&mut Line)) -> Vec<(&'static str, Severity)> {
+        rules_under(&Policy::default(), separate, edit)
+    }
+
+    fn rules_under(
+        policy: &Policy,
+        separate: bool,
+        edit: impl Fn(&mut Line),
+    ) -> Vec<(&'static str, Severity)> {
         let mut u = unit();
         u.separate_teams = separate;
         let mut l = line("70001");
@@ -104,10 +147,11 @@ mod tests {
         u.lines.push(l);
         let model = Model {
             units: vec![u],
+            policy: policy.clone(),
             ..Model::default()
         };
         let index = Index::new(&model);
-        let statuses = vec![vec![status::of(&model.units[0], &model.units[0].lines[0])]];
+        let statuses = status::all(&model);
         let mut out = Vec::new();
         check(&index, &statuses, &mut out);
         out.iter().map(|f| (f.rule.id(), f.severity)).collect()
@@ -198,7 +242,7 @@ mod tests {
         let cases: Vec<OpenCase> = vec![
             (
                 false,
-                vec![Use::Softphone],
+                vec!["softphone"],
                 Some(Decision::Stay),
                 vec![("features-lost", Warning)],
             ),
@@ -211,12 +255,12 @@ mod tests {
                 Some(Decision::Move),
                 vec![("unflagged-move", Info)],
             ),
-            (true, vec![Use::MobileApp], Some(Decision::Move), vec![]),
+            (true, vec!["mobile-app"], Some(Decision::Move), vec![]),
         ];
         for (ms, uses, decision, want) in cases {
             let got = rules_for(false, |l| {
                 l.ms_teams = ms;
-                l.uses = uses.clone();
+                l.uses = uses.iter().map(|u| u.to_string()).collect();
                 l.decision = decision;
             });
             assert_eq!(got, want, "{ms} {uses:?} {decision:?}");
@@ -224,9 +268,108 @@ mod tests {
         // A blocked line that uses features does not get features-lost.
         let got = rules_for(false, |l| {
             l.critical = true;
-            l.uses = vec![Use::Softphone];
+            l.uses = vec!["softphone".into()];
             l.decision = Some(Decision::Stay);
         });
         assert_eq!(got, vec![]);
+    }
+
+    /// SPEC §9: with the policy's features, no pre-flag, or no one staying.
+    #[test]
+    fn the_policy_decides_which_rules_speak() {
+        use Severity::*;
+        let mut policy = Policy::default();
+        // Only features marked lost are lost.
+        policy.features[0].lost = false;
+        let stay = |l: &mut Line| {
+            l.uses = vec!["softphone".into(), "mobile-app".into()];
+            l.decision = Some(Decision::Stay);
+        };
+        assert_eq!(
+            rules_under(&policy, false, stay),
+            vec![("features-lost", Warning)]
+        );
+        policy.features.iter_mut().for_each(|f| f.lost = false);
+        assert_eq!(rules_under(&policy, false, stay), vec![]);
+
+        // No pre-flag: every undecided line is undecided; no move is unflagged.
+        let unflagged = Policy {
+            flag: None,
+            ..Policy::default()
+        };
+        // (edit, findings)
+        let cases: Vec<EditCase> = vec![
+            (|_| {}, vec![("undecided", Warning)]),
+            (|l| l.decision = Some(Decision::Move), vec![]),
+            (|l| l.decision = Some(Decision::Stay), vec![]),
+            (|l| l.critical = true, vec![]),
+        ];
+        for (i, (edit, want)) in cases.into_iter().enumerate() {
+            assert_eq!(rules_under(&unflagged, false, edit), want, "case {i}");
+        }
+
+        // No one stays: no undecided, no features lost; a blocked line is told.
+        let mut everyone = unflagged.clone();
+        everyone.stay = false;
+        let cases: Vec<EditCase> = vec![
+            (|_| {}, vec![]),
+            (|l| l.uses = vec!["softphone".into()], vec![]),
+            (|l| l.critical = true, vec![("critical-line", Warning)]),
+            (
+                |l| {
+                    l.critical = true;
+                    l.decision = Some(Decision::Move);
+                },
+                vec![("critical-line", Error)],
+            ),
+        ];
+        for (i, (edit, want)) in cases.into_iter().enumerate() {
+            assert_eq!(rules_under(&everyone, false, edit), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_policys_systems_and_flag() {
+        let policy = Policy {
+            from: "Webex Calling".into(),
+            to: "Teams Phone".into(),
+            flag: Some("Teams-ready column".into()),
+            ..Policy::default()
+        };
+        let mut u = unit();
+        let mut moving = line("70001");
+        moving.decision = Some(Decision::Move);
+        let mut flagged = line("70002");
+        flagged.ms_teams = true;
+        flagged.critical = true;
+        u.lines = vec![moving, flagged];
+        let model = Model {
+            units: vec![u],
+            policy: policy.clone(),
+            ..Model::default()
+        };
+        let mut out = Vec::new();
+        check(&Index::new(&model), &status::all(&model), &mut out);
+        let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "extension 70001 moves but is not flagged in the Teams-ready column: it needs a \
+                    Teams Phone licence",
+                "extension 70002 is flagged in the Teams-ready column, but it is a critical \
+                    line: it stays on the upgraded Webex Calling; tell its users",
+            ]
+        );
+        let mut everyone = model;
+        everyone.policy.stay = false;
+        everyone.units[0].lines.remove(0);
+        everyone.units[0].lines[0].ms_teams = false;
+        let mut out = Vec::new();
+        check(&Index::new(&everyone), &status::all(&everyone), &mut out);
+        assert_eq!(
+            out[0].message,
+            "extension 70002 cannot move, as it is a critical line: it needs its own \
+                arrangement with the project, apart from the move to Teams Phone; tell its users"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The migration rules: pure functions from the model to statuses, tranche placements and
 //! findings. One file per rule family; [`analyse`] runs them all.
 
+pub mod advice;
 pub mod emails;
 pub mod groups;
 pub mod lines;
@@ -15,7 +16,7 @@ use chrono::NaiveDate;
 pub use status::{Counts, Status};
 
 use crate::finding::{self, Finding};
-use crate::model::{Line, Model, Unit};
+use crate::model::{Line, Model, Policy, Unit};
 
 /// Where a line is: `(unit index, line index)` in the model.
 pub type LineId = (usize, usize);
@@ -132,6 +133,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     units::future_responses(model, today, &mut findings);
     findings.append(&mut placement_findings);
     let loads = placement::loads(&index, &placed, &mut findings);
+    overrule(&model.policy, &mut findings);
     finding::par_sort(&mut findings);
     Analysis {
         status,
@@ -139,6 +141,22 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
         loads,
         findings,
     }
+}
+
+/// The policy's `rules:` applied where the findings are made, so that the report, the exit
+/// status and the checklists all see the same severity; a rule turned `off` says nothing.
+fn overrule(policy: &Policy, findings: &mut Vec<Finding>) {
+    if policy.rules.is_empty() {
+        return;
+    }
+    findings.retain_mut(|f| match policy.rules.get(&f.rule) {
+        None => true,
+        Some(None) => false,
+        Some(&Some(severity)) => {
+            f.severity = severity;
+            true
+        }
+    });
 }
 
 /// Leaves out the rule findings about a line whose entry holds an invalid value: with

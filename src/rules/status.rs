@@ -100,13 +100,23 @@ pub fn all(model: &Model) -> Vec<Vec<Status>> {
     model
         .units
         .par_iter()
-        .map(|unit| unit.lines.iter().map(|line| of(unit, line)).collect())
+        .map(|unit| {
+            unit.lines
+                .iter()
+                .map(|line| of(unit, line, model.policy.stay))
+                .collect()
+        })
         .collect()
 }
 
-pub fn of(unit: &Unit, line: &Line) -> Status {
+/// A line's status; where no one may stay (`stay`, the policy's), every line that can
+/// move moves, decided or not.
+pub fn of(unit: &Unit, line: &Line, stay: bool) -> Status {
     if !blocks(unit, line).is_empty() {
         return Status::Blocked;
+    }
+    if !stay {
+        return Status::Moving;
     }
     match line.decision {
         Some(Decision::Move) => Status::Moving,
@@ -180,10 +190,17 @@ pub(crate) mod tests {
             l.contact_centre = cc;
             l.decision = decision;
             assert_eq!(
-                of(&u, &l),
+                of(&u, &l, true),
                 want,
                 "{separate} {holder} {critical} {cc} {decision:?}"
             );
+            // Where no one may stay, a line that can move moves.
+            let everyone = if want == Status::Blocked {
+                Status::Blocked
+            } else {
+                Status::Moving
+            };
+            assert_eq!(of(&u, &l, false), everyone, "{decision:?}");
         }
     }
 }

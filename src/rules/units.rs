@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::status;
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::Model;
 
@@ -10,15 +11,29 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
     if today <= deadline {
         return;
     }
+    let flag = model.policy.flag.as_ref();
     for unit in &model.units {
-        let flagged = unit.lines.iter().filter(|l| l.ms_teams).count();
-        if unit.responded.is_none() && flagged > 0 {
+        // With a pre-flag, the lines it flags await an answer; without, every line that
+        // can move does.
+        let awaiting = unit
+            .lines
+            .iter()
+            .filter(|l| match flag {
+                Some(_) => l.ms_teams,
+                None => status::blocks(unit, l).is_empty(),
+            })
+            .count();
+        if unit.responded.is_none() && awaiting > 0 {
             let days = (today - deadline).num_days();
+            let which = match flag {
+                Some(flag) => format!("flagged in the {flag}"),
+                None => "that can move".to_string(),
+            };
             out.push(
                 Finding::new(Rule::UnitNotResponded, Severity::Warning, &unit.file, None, format!(
-                    "{} has {flagged} line(s) flagged in the MS Teams column and has not answered \
-                        the project, {days} day(s) after the {deadline} deadline: add `responded:` \
-                            once the coordinator has replied",
+                    "{} has {awaiting} line(s) {which} and has not answered the project, {days} \
+                        day(s) after the {deadline} deadline: add `responded:` once the \
+                        coordinator has replied",
                     unit.name
                 ))
                 .unit(&unit.id),
@@ -129,6 +144,34 @@ mod tests {
                 out.iter()
                     .all(|f| f.rule == Rule::UnitNotResponded && f.line.is_none())
             );
+        }
+    }
+
+    #[test]
+    fn without_a_pre_flag_every_line_that_can_move_awaits_an_answer() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // (critical) -> finding?
+        for (critical, want) in [(false, true), (true, false)] {
+            let mut u = unit();
+            let mut l = line("70001");
+            l.critical = critical;
+            u.lines.push(l);
+            let mut model = Model {
+                units: vec![u],
+                ..Model::default()
+            };
+            model.policy.flag = None;
+            let mut out = Vec::new();
+            check(&model, d("2022-04-14"), d("2022-04-20"), &mut out);
+            assert_eq!(out.len() == 1, want, "{critical}");
+            if want {
+                assert_eq!(
+                    out[0].message,
+                    "U has 1 line(s) that can move and has not answered the project, 6 day(s) \
+                        after the 2022-04-14 deadline: add `responded:` once the coordinator has \
+                        replied"
+                );
+            }
         }
     }
 }

@@ -201,8 +201,9 @@ fn cohorts_read_as_the_policy_names_them() {
         schedule.contains("<td data-label=\"Who moves\">Halls of residence, Medical sciences"),
         "{schedule}"
     );
+    // Nobody stays (`stay: false`): North Hall's line without a decision moves too.
     assert!(
-        schedule.contains("Halls of residence: 1 of 5; Medical sciences: 1 of 5"),
+        schedule.contains("Halls of residence: 2 of 5; Medical sciences: 1 of 5"),
         "{schedule}"
     );
     let units = read(&site.join("units/index.html"));
@@ -306,7 +307,7 @@ fn an_audience_with_unit_dates_gets_the_list_of_units_and_when_each_moves() {
     for row in [
         "<th scope=\"row\" data-label=\"Unit\">North Hall</th>\n      <td \
          data-label=\"Cohort\">Halls of residence</td>\n      <td data-label=\"Moves\"><time \
-         datetime=\"2022-05-30\">Monday, May 30, 2022</time> (1 line)</td>",
+         datetime=\"2022-05-30\">Monday, May 30, 2022</time> (2 lines)</td>",
         "<th scope=\"row\" data-label=\"Unit\">Pathology</th>\n      <td \
          data-label=\"Cohort\">Medical sciences</td>",
         // Nobody stays (`stay: false`): the unit with its own instance is not said to.

@@ -322,14 +322,13 @@ impl UnitChecklist<'_, '_> {
                         format!("Review the lines flagged in the {flag}"),
                         match cannot {
                             0 => format!(
-                                "{} line(s) flagged; check with each person whether they want \
-                                 to move.",
-                                review.len()
+                                "{} flagged; check with each person whether they want to move.",
+                                rules::counted(review.len(), "line", "lines")
                             ),
                             n => format!(
-                                "{} line(s) flagged, {n} of which cannot move and {fate}; check \
-                                 with each person and tell those who cannot move.",
-                                review.len()
+                                "{} flagged, {n} of which cannot move and {fate}; check with \
+                                 each person and tell those who cannot move.",
+                                rules::counted(review.len(), "line", "lines")
                             ),
                         },
                         s,
@@ -345,9 +344,10 @@ impl UnitChecklist<'_, '_> {
                          removed"
                             .into(),
                         format!(
-                            "{} line(s) use a softphone, the mobile app, the web portal or make \
-                             external calls away from the desk.",
-                            losing.len()
+                            "{} {} a feature that staying on {from} removes ({}).",
+                            rules::counted(losing.len(), "line", "lines"),
+                            if losing.len() == 1 { "uses" } else { "use" },
+                            lost_features(policy)
                         ),
                         s,
                         label,
@@ -375,9 +375,7 @@ impl UnitChecklist<'_, '_> {
                     let (title, hint) = if policy.stay {
                         (
                             "Tell pickup group members who are moving".to_string(),
-                            // "Teams", not `to`: the bundled guide's words, kept byte for
-                            // byte until the policy has a short name for the new system.
-                            format!("People who move to Teams leave their {from} pickup group."),
+                            format!("People who move to {to} leave their {from} pickup group."),
                         )
                     } else {
                         (
@@ -398,7 +396,13 @@ impl UnitChecklist<'_, '_> {
                 }
                 StepSpec::Builtin(BuiltinStep::Answer) => task(
                     format!("Answer the project by {deadline}"),
-                    "Email the project with the list of people who should move.".into(),
+                    if policy.stay {
+                        "Email the project with the list of people who should move.".into()
+                    } else {
+                        "Email the project with what the steps above found: the lines that need \
+                         their own arrangement, and anyone else who needs it."
+                            .into()
+                    },
                     answer_state,
                     answer,
                 ),
@@ -545,6 +549,21 @@ fn decision_str(d: Option<Decision>) -> &'static str {
         Some(Decision::Move) => "move",
         Some(Decision::Stay) => "stay",
         None => "",
+    }
+}
+
+/// The labels of the features people lose by staying, as a list in a sentence.
+fn lost_features(policy: &crate::model::Policy) -> String {
+    let labels: Vec<&str> = policy
+        .features
+        .iter()
+        .filter(|f| f.lost)
+        .map(|f| f.label.as_str())
+        .collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_string(),
+        None => String::new(),
     }
 }
 

@@ -136,9 +136,9 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                             Rule::DelegationNoWhitelist,
                             Severity::Info,
                             format!(
-                                "executive group `{id}` moves: Teams delegation has no \
-                                white list, so \
-                                calls no longer go straight to the manager"
+                                "executive group `{id}` moves: {} delegation has no white list, \
+                                 so calls no longer go straight to the manager",
+                                index.model.policy.to
                             ),
                         ));
                     }

@@ -184,3 +184,11 @@ pub fn set_aside_echoes(model: &Model, problems: &[Finding], findings: &mut Vec<
     }
     findings.retain(|f| !f.exts.iter().any(|e| tainted.contains(e.as_str())));
 }
+/// `n` things in words: "1 line", "2 lines".
+pub fn counted<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    if n == N::from(1) {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

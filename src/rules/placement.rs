@@ -302,11 +302,11 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
                 "data/tranches.yaml",
                 Some(t.line),
                 format!(
-                    "tranche {} has {count} {what} placed for {cap} place(s): raise its \
-                    capacity or \
-                    move {} line(s) to another tranche",
+                    "tranche {} has {count} {what} placed for {}: raise its capacity or move {} \
+                     to another tranche",
                     t.number,
-                    count - cap
+                    super::counted(cap, "place", "places"),
+                    super::counted(count - cap, "line", "lines"),
                 ),
             )
             .tranche(t.number)

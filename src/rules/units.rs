@@ -30,12 +30,19 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
                 None => "that can move".to_string(),
             };
             out.push(
-                Finding::new(Rule::UnitNotResponded, Severity::Warning, &unit.file, None, format!(
-                    "{} has {awaiting} line(s) {which} and has not answered the project, {days} \
-                        day(s) after the {deadline} deadline: add `responded:` once the \
-                        coordinator has replied",
-                    unit.name
-                ))
+                Finding::new(
+                    Rule::UnitNotResponded,
+                    Severity::Warning,
+                    &unit.file,
+                    None,
+                    format!(
+                        "{} has {} {which} and has not answered the project, {} after the \
+                        {deadline} deadline: add `responded:` once the coordinator has replied",
+                        unit.name,
+                        super::counted(awaiting, "line", "lines"),
+                        super::counted(days, "day", "days"),
+                    ),
+                )
                 .unit(&unit.id),
             );
         }
@@ -167,9 +174,8 @@ mod tests {
             if want {
                 assert_eq!(
                     out[0].message,
-                    "U has 1 line(s) that can move and has not answered the project, 6 day(s) \
-                        after the 2022-04-14 deadline: add `responded:` once the coordinator has \
-                        replied"
+                    "U has 1 line that can move and has not answered the project, 6 days after \
+                        the 2022-04-14 deadline: add `responded:` once the coordinator has replied"
                 );
             }
         }

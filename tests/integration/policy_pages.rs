@@ -150,8 +150,7 @@ fn pages_name_the_systems_and_the_flag_through_the_policy() {
     let site = out.path().join("site");
     for (path, bytes) in crate::tree(&site) {
         let text = String::from_utf8_lossy(&bytes);
-        // Rule messages are the rules' wording, checked with the rules.
-        for line in text.lines().filter(|l| !l.contains("class=\"tag tag--")) {
+        for line in text.lines() {
             for word in BUNDLED_WORDS {
                 assert!(!line.contains(word), "{path}: {word}: {line}");
             }
@@ -181,11 +180,16 @@ fn pages_name_the_systems_and_the_flag_through_the_policy() {
 #[test]
 fn no_built_in_text_names_the_bundled_guides_systems() {
     let root = crate::bundled();
-    for dir in ["src/plan", "src/render", "themes/default"] {
+    for dir in ["src", "themes/default"] {
         for (path, bytes) in crate::tree(&root.join(dir)) {
             let text = String::from_utf8_lossy(&bytes);
+            // A unit test may read the bundled guide's words; the code itself may not.
+            let code = match path.ends_with(".rs") {
+                true => text.split("#[cfg(test)]").next().unwrap_or_default(),
+                false => &text,
+            };
             for word in BUNDLED_WORDS {
-                assert!(!text.contains(word), "{dir}/{path} names {word}");
+                assert!(!code.contains(word), "{dir}/{path} names {word}");
             }
         }
     }

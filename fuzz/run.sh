@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(site tranches timeline unit page markup links)
+[ ${#targets[@]} -gt 0 ] || targets=(site tranches timeline migration unit page markup links)
 
 # Copies files into a target's corpus, named by content so reseeding adds nothing twice.
 seed() {
@@ -29,7 +29,7 @@ seed() {
 
 seeds() {
   case $1 in
-    site | tranches | timeline) find data tests/fixtures -name "$1.yaml" ;;
+    site | tranches | timeline | migration) find data src/skeleton tests/fixtures -name "$1.yaml" ;;
     unit) find data tests/fixtures -path '*/units/*' \( -name '*.yaml' -o -name '*.yml' \) ;;
     page | markup) find content tests/fixtures -name '*.md' ;;
     links) find fuzz/seeds/links themes -name '*.html' ;;

@@ -39,6 +39,13 @@ pub fn timeline(text: &str) {
     assert_lines(&problems, text, 0);
 }
 
+/// `data/migration.yaml`, through its loader.
+pub fn migration(text: &str) {
+    let mut problems = Vec::new();
+    crate::load::migration::migration("data/migration.yaml", text, &mut problems);
+    assert_lines(&problems, text, 0);
+}
+
 /// A unit file, through its loader (the fast reader, then serde-saphyr where it declines
 /// or finds a problem); and where the fast reader reads it, serde-saphyr must read the same.
 pub fn unit(text: &str) {

@@ -1,5 +1,6 @@
-// cutover's pages in a real browser: every page of every audience of the bundled guide
-// and of a fixture with findings of every kind, checked with axe-core against WCAG 2.0,
+// cutover's pages in a real browser: every page of every audience of the bundled guide,
+// of the second example (examples/webex-to-teams) and of a fixture with findings of every
+// kind, checked with axe-core against WCAG 2.0,
 // 2.1 and 2.2 A and AA; then the keyboard, a phone's width and print. Screenshots go to
 // target/screenshots/. Run from the repository root: `npm --prefix tests/browser test`.
 
@@ -18,6 +19,8 @@ const cutover = process.env.CUTOVER ?? join(targetDirectory(), "release/cutover"
 const work = join(repo, "target/browser");
 const shots = join(repo, "target/screenshots");
 const TODAY = "2022-04-20";
+// The second example's own day, as in its README and the integration tests.
+const EXAMPLE_TODAY = "2027-03-01";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 function targetDirectory() {
@@ -40,10 +43,10 @@ function check(name, ok, detail = "") {
 }
 
 /** Builds a site root into target/browser/NAME and returns the folder. */
-function build(name, root) {
+function build(name, root, today = TODAY) {
   const out = join(work, name);
   rmSync(out, { recursive: true, force: true });
-  execFileSync(cutover, ["build", "--root", root, "--out", out, "--today", TODAY], { stdio: "inherit" });
+  execFileSync(cutover, ["build", "--root", root, "--out", out, "--today", today], { stdio: "inherit" });
   return out;
 }
 
@@ -59,6 +62,7 @@ mkdirSync(shots, { recursive: true });
 const sites = {
   guide: build("guide", process.env.GUIDE_ROOT ?? repo),
   small: build("small", join(repo, "tests/fixtures/sites/small")),
+  example: build("example", join(repo, "examples/webex-to-teams"), EXAMPLE_TODAY),
 };
 
 const browser = await chromium.launch({
@@ -103,6 +107,19 @@ for (const [name, dir] of Object.entries(sites)) {
 
 const guide = (path) => pathToFileURL(join(sites.guide, path)).href;
 const checklist = "coordinators/units/engineering/index.html";
+const example = (path) => pathToFileURL(join(sites.example, path)).href;
+const exampleChecklist = "coordinators/units/biology/index.html";
+// The example's pages that the bundled guide has no counterpart of, or that read
+// differently there: everyone moves, staff have a page of units and their move days.
+const examplePages = [
+  "coordinators/index.html",
+  "coordinators/schedule/index.html",
+  exampleChecklist,
+  "coordinators/units/health-clinic/index.html",
+  "staff/units/index.html",
+  "staff/timeline/index.html",
+  "index.html",
+];
 
 // The skip link is the first stop and moves focus to the main content.
 await page.goto(guide("coordinators/deciding/index.html"));
@@ -130,8 +147,12 @@ check("focus is visible", focused !== unfocused, `${unfocused} vs ${focused}`);
 // Nothing overflows sideways at a phone's width (wide tables scroll in their region).
 const phone = await browser.newContext({ viewport: { width: 360, height: 800 } });
 const small = await phone.newPage();
-for (const path of ["coordinators/index.html", "coordinators/schedule/index.html", checklist, "staying/desk-phones/index.html", "moving/timeline/index.html", "index.html"]) {
-  await small.goto(guide(path));
+const narrow = [
+  ...["coordinators/index.html", "coordinators/schedule/index.html", checklist, "staying/desk-phones/index.html", "moving/timeline/index.html", "index.html"].map((p) => [p, guide(p)]),
+  ...examplePages.map((p) => [`example/${p}`, example(p)]),
+];
+for (const [path, url] of narrow) {
+  await small.goto(url);
   const width = await small.evaluate(() => document.documentElement.scrollWidth);
   check(`no sideways scroll at 360 px: ${path}`, width <= 360, `page is ${width} px wide`);
   // The phone layout (tables as cards) is held to the same bar.
@@ -144,25 +165,31 @@ for (const path of ["coordinators/index.html", "coordinators/schedule/index.html
 }
 
 // Printed, a checklist shows no navigation.
-await page.goto(guide(checklist));
-await page.emulateMedia({ media: "print" });
-const navShown = await page.evaluate(() =>
-  [...document.querySelectorAll(".site-nav, .breadcrumbs, .skip-link")].some((el) => getComputedStyle(el).display !== "none"),
-);
-check("print hides navigation", !navShown);
-await page.emulateMedia({ media: "screen" });
+for (const [name, url] of [["guide", guide(checklist)], ["example", example(exampleChecklist)]]) {
+  await page.goto(url);
+  await page.emulateMedia({ media: "print" });
+  const navShown = await page.evaluate(() =>
+    [...document.querySelectorAll(".site-nav, .breadcrumbs, .skip-link")].some((el) => getComputedStyle(el).display !== "none"),
+  );
+  check(`print hides navigation: ${name}`, !navShown);
+  await page.emulateMedia({ media: "screen" });
+}
 
 // Screenshots to look at.
 const views = {
-  home: "coordinators/index.html",
-  guidance: "coordinators/deciding/index.html",
-  checklist,
-  schedule: "coordinators/schedule/index.html",
+  home: guide("coordinators/index.html"),
+  guidance: guide("coordinators/deciding/index.html"),
+  checklist: guide(checklist),
+  schedule: guide("coordinators/schedule/index.html"),
+  "example-home": example("staff/index.html"),
+  "example-checklist": example(exampleChecklist),
+  "example-schedule": example("coordinators/schedule/index.html"),
+  "example-units": example("staff/units/index.html"),
 };
-for (const [name, path] of Object.entries(views)) {
-  await page.goto(guide(path));
+for (const [name, url] of Object.entries(views)) {
+  await page.goto(url);
   await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
-  await small.goto(guide(path));
+  await small.goto(url);
   await small.screenshot({ path: join(shots, `${name}-360.png`), fullPage: true });
   await page.emulateMedia({ media: "print" });
   await page.screenshot({ path: join(shots, `${name}-print.png`), fullPage: true });

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod documented;
+mod example;
 mod incremental;
 #[cfg(unix)]
 mod inputs;

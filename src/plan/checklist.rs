@@ -387,12 +387,19 @@ impl UnitChecklist<'_, '_> {
                 }
                 StepSpec::Builtin(BuiltinStep::Others) => {
                     let (s, label) = answered(unit);
-                    task(
-                        format!("Ask whether anyone else urgently needs {to}"),
-                        "Include them in your answer to the project.".into(),
-                        s,
-                        label,
-                    )
+                    // Where everyone moves, "anyone else" is anyone the data has missed.
+                    let (title, hint) = if policy.stay {
+                        (
+                            format!("Ask whether anyone else urgently needs {to}"),
+                            "Include them in your answer to the project.",
+                        )
+                    } else {
+                        (
+                            "Check that no one is missing from these lines".to_string(),
+                            "Tell the project of anyone whose line is not listed.",
+                        )
+                    };
+                    task(title, hint.into(), s, label)
                 }
                 StepSpec::Builtin(BuiltinStep::Answer) => task(
                     format!("Answer the project by {deadline}"),

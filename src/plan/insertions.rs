@@ -19,7 +19,9 @@ pub(super) fn insertions(ctx: &Ctx, audience: &Audience) -> Insertions {
         .zip(&analysis.loads)
         .map(|(t, load)| {
             let who = match (&t.capacity, t.pilot, t.late) {
-                (_, true, _) => "People in the pilot and user acceptance testing".to_string(),
+                (_, true, _) => "People in the pilot".to_string(),
+                // Where everyone moves, nobody asks to: a late line is one added late.
+                (_, _, true) if !model.policy.stay => "Lines added after the deadline".to_string(),
                 (_, _, true) => "People who asked to move after the deadline".to_string(),
                 (Some(Capacity::PerCohort(map)), _, _) => {
                     let names: Vec<String> = map.keys().map(|c| ctx.cohort_name(c)).collect();

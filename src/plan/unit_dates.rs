@@ -32,11 +32,11 @@ pub(super) fn unit_dates(ctx: &Ctx) -> Vec<UnitDates> {
             let mut notes = Vec::new();
             if unit.separate_teams {
                 notes.push(if policy.stay {
-                    format!("It has its own instance: its lines stay on {from}.")
+                    format!("The unit has its own Teams instance: its lines stay on {from}.")
                 } else {
                     format!(
-                        "It has its own instance: its lines do not move to {to} with the \
-                         others; the unit has its own arrangement with the project."
+                        "The unit has its own Teams instance: its lines do not move to {to} with \
+                         the others; it has its own arrangement with the project."
                     )
                 });
             } else {
@@ -52,8 +52,10 @@ pub(super) fn unit_dates(ctx: &Ctx) -> Vec<UnitDates> {
                         format!("{} cannot move and stay on {from}.", lines(blocked))
                     } else {
                         format!(
-                            "{} cannot move yet: the project arranges them with the unit.",
-                            lines(blocked)
+                            "{} cannot move with the others: the project arranges {} with the \
+                             unit.",
+                            lines(blocked),
+                            if blocked == 1 { "it" } else { "them" }
                         )
                     });
                 }

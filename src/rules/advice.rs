@@ -59,7 +59,7 @@ pub fn for_coordinator(
             let fate = if policy.stay {
                 format!("It stays on the upgraded {from}")
             } else {
-                "It needs its own arrangement: agree one with the project".to_string()
+                "It needs its own arrangement: agree on one with the project".to_string()
             };
             if l.decision == Some(Decision::Move) {
                 format!(

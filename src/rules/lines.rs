@@ -46,12 +46,9 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                             its users"
                     ),
                 )
-            } else if !policy.stay {
-                (
-                    Severity::Warning,
-                    format!("extension {ext} cannot move, as {reason}: {fate}; tell its users"),
-                )
             } else {
+                // Not flagged, not asked to move: nothing to correct (SPEC §4). Its checklist
+                // row says why it cannot move and what becomes of it.
                 continue;
             };
             out.push(finding(unit, line, block.rule(), severity, message));
@@ -308,13 +305,14 @@ mod tests {
             assert_eq!(rules_under(&unflagged, false, edit), want, "case {i}");
         }
 
-        // No one stays: no undecided, no features lost; a blocked line is told.
+        // No one stays: no undecided, no features lost; a blocked line is a finding only
+        // when it is marked to move (nothing else in the data can be corrected).
         let mut everyone = unflagged.clone();
         everyone.stay = false;
         let cases: Vec<EditCase> = vec![
             (|_| {}, vec![]),
             (|l| l.uses = vec!["softphone".into()], vec![]),
-            (|l| l.critical = true, vec![("critical-line", Warning)]),
+            (|l| l.critical = true, vec![]),
             (
                 |l| {
                     l.critical = true;
@@ -363,13 +361,13 @@ mod tests {
         let mut everyone = model;
         everyone.policy.stay = false;
         everyone.units[0].lines.remove(0);
-        everyone.units[0].lines[0].ms_teams = false;
         let mut out = Vec::new();
         check(&Index::new(&everyone), &status::all(&everyone), &mut out);
         assert_eq!(
             out[0].message,
-            "extension 70002 cannot move, as it is a critical line: it needs its own \
-                arrangement with the project, apart from the move to Teams Phone; tell its users"
+            "extension 70002 is flagged in the Teams-ready column, but it is a critical line: it \
+                needs its own arrangement with the project, apart from the move to Teams Phone; \
+                tell its users"
         );
     }
 }

@@ -315,8 +315,8 @@ fn an_audience_with_unit_dates_gets_the_list_of_units_and_when_each_moves() {
         "<th scope=\"row\" data-label=\"Unit\">Pathology</th>\n      <td \
          data-label=\"Cohort\">Medical sciences</td>",
         // Nobody stays (`stay: false`): the unit with its own instance is not said to.
-        "<td data-label=\"Also\">It has its own instance: its lines do not move to Omega Voice \
-         with the others; the unit has its own arrangement with the project.</td>",
+        "<td data-label=\"Also\">The unit has its own Teams instance: its lines do not move to \
+         Omega Voice with the others; it has its own arrangement with the project.</td>",
     ] {
         assert!(page.contains(row), "{row}\n{page}");
     }
@@ -344,7 +344,7 @@ fn with_stay_the_list_of_units_says_who_stays() {
     });
     let page = read(&out.path().join("site/staff/units/index.html"));
     assert!(
-        page.contains("It has its own instance: its lines stay on Zeta PBX."),
+        page.contains("The unit has its own Teams instance: its lines stay on Zeta PBX."),
         "{page}"
     );
 }

@@ -153,13 +153,26 @@ fn without_a_pre_flag_or_anyone_staying() {
     }
     assert_eq!(report["summary"]["staying"], 0);
     assert_eq!(report["summary"]["undecided"], 0);
-    // A blocked line is told it needs its own arrangement.
+    // A line that cannot move, never asked to, has nothing to correct (SPEC §4) ...
+    assert!(
+        !found.iter().any(|(r, _)| r == "critical-line"),
+        "{found:?}"
+    );
+    // ... but marked to move, it is told it needs its own arrangement.
+    let physics = site.path().join("data/units/physics.yaml");
+    let text = read(&physics).replace(
+        "  - ext: \"71004\"\n    critical: true\n",
+        "  - ext: \"71004\"\n    critical: true\n    decision: move\n",
+    );
+    fs::write(&physics, text).unwrap();
+    let (_, report) = check_json(site.path());
     let critical = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["rule"] == "critical-line")
         .expect("critical-line");
+    assert_eq!(critical["severity"], "error", "{critical}");
     assert!(
         critical["message"]
             .as_str()

@@ -406,8 +406,8 @@ impl UnitChecklist<'_, '_> {
                     if policy.stay {
                         "Email the project with the list of people who should move.".into()
                     } else {
-                        "Email the project with what the steps above found: the lines that need \
-                         their own arrangement, and anyone else who needs it."
+                        "Email the project with what your checks found, and with the lines that \
+                         need their own arrangement."
                             .into()
                     },
                     answer_state,

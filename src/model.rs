@@ -52,6 +52,9 @@ pub struct Audience {
     pub unit_checklists: bool,
     /// Gets the list of units with when each moves (without personal data).
     pub unit_dates: bool,
+    /// Gets the exports: per tranche and per email day, CSV files of who moves and whom
+    /// to email (only with `personal_data`).
+    pub exports: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -110,7 +110,12 @@ pub fn run(
         let read = earlier.map(|c| &c.links);
         let make = |planned: &Planned| -> Result<Made, Failure> {
             // Nothing links out of a CSV file: one not kept need not be made.
-            if matches!(output, Output::Discard) && matches!(planned.output, plan::Output::Csv(_)) {
+            if matches!(output, Output::Discard)
+                && matches!(
+                    planned.output,
+                    plan::Output::Csv(_) | plan::Output::Table(_)
+                )
+            {
                 return Ok(Made::unmade(&planned.path));
             }
             let (bytes, remembered) = match &reuse {

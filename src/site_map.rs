@@ -28,6 +28,8 @@ pub enum Audiences {
     /// Those with `unit_dates` and without checklists, which have their list at the same
     /// address.
     UnitDates,
+    /// Those with `exports` (which have `personal_data`).
+    Exports,
 }
 
 impl Generated {
@@ -36,6 +38,7 @@ impl Generated {
             Audiences::Every => true,
             Audiences::Checklists => audience.unit_checklists,
             Audiences::UnitDates => audience.unit_dates && !audience.unit_checklists,
+            Audiences::Exports => audience.exports && audience.personal_data,
         }
     }
 }
@@ -88,9 +91,20 @@ pub const UNIT_DATES: Generated = Generated {
     audiences: Audiences::UnitDates,
 };
 
+/// The CSV files of who moves in each tranche and whom to email each day, for the people
+/// who act on the plan.
+pub const EXPORTS: Generated = Generated {
+    slug: "exports",
+    intro: "exports.md",
+    title: "Exports",
+    weight: 1003,
+    template: "exports.html",
+    audiences: Audiences::Exports,
+};
+
 /// Every generated page but the home, in their default order. An audience gets at most
 /// one of those at one address.
-pub const MENU: [Generated; 4] = [TIMELINE, SCHEDULE, UNITS, UNIT_DATES];
+pub const MENU: [Generated; 5] = [TIMELINE, SCHEDULE, UNITS, UNIT_DATES, EXPORTS];
 
 /// A generated page at `slug`, the home included (for some audience or other).
 pub fn find(slug: &str) -> Option<Generated> {
@@ -115,6 +129,7 @@ mod tests {
             personal_data: unit_checklists,
             unit_checklists,
             unit_dates,
+            exports: false,
         }
     }
 
@@ -134,6 +149,13 @@ mod tests {
             assert_eq!(find_for("units", &audience(checklists, dates)), want);
         }
         assert_eq!(find("deciding"), None);
+        // The exports only with personal data.
+        let mut exporting = audience(true, false);
+        exporting.exports = true;
+        assert_eq!(find_for("exports", &exporting), Some(EXPORTS));
+        exporting.personal_data = false;
+        assert_eq!(find_for("exports", &exporting), None);
+        assert_eq!(find_for("exports", &audience(true, false)), None);
         for g in std::iter::once(HOME).chain(MENU) {
             assert_eq!(crate::markup::slug_of(g.intro), g.slug, "{}", g.intro);
         }

@@ -33,6 +33,8 @@ struct RawAudience {
     unit_checklists: bool,
     #[serde(default)]
     unit_dates: bool,
+    #[serde(default)]
+    exports: bool,
 }
 
 /// Parses `site.yaml`; `None` if the file itself could not be read as a site (its
@@ -127,12 +129,25 @@ pub fn site(
                 ),
             ));
         }
+        if a.value.exports && !a.value.personal_data {
+            v.problems.push(Finding::invalid(
+                "exports without personal_data",
+                file,
+                line,
+                format!(
+                    "audience `{id}` has `exports: true` but not `personal_data: true`: \
+                        exports list names, emails and extensions, so add `personal_data: true` \
+                            or remove `exports`"
+                ),
+            ));
+        }
         audiences.push(Audience {
             id,
             title,
             personal_data: a.value.personal_data,
             unit_checklists: a.value.unit_checklists && a.value.personal_data,
             unit_dates: a.value.unit_dates,
+            exports: a.value.exports && a.value.personal_data,
         });
     }
     Some(Site {

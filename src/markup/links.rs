@@ -29,10 +29,16 @@ pub fn resolve_link(target: &str, pages: &[Page], audience: &Audience) -> Result
     };
     let slug = slug_of(path);
     let generated = crate::site_map::find(&slug);
-    if generated.is_some() && crate::site_map::find_for(&slug, audience).is_none() {
+    if let Some(g) = generated
+        && crate::site_map::find_for(&slug, audience).is_none()
+    {
+        let lacks = match g.audiences {
+            crate::site_map::Audiences::Exports => "`exports`",
+            _ => "unit checklists nor `unit_dates`",
+        };
         return Err(format!(
-            "`@/{target}`: audience `{}` has no unit checklists nor `unit_dates`: put the \
-                link in a `::: only` passage for audiences that do",
+            "`@/{target}`: audience `{}` has no {lacks}: put the link in a `::: only` \
+                passage for audiences that do",
             audience.id
         ));
     }
@@ -150,6 +156,7 @@ mod tests {
             personal_data: true,
             unit_checklists: true,
             unit_dates: false,
+            exports: false,
         };
         let staying = Audience {
             id: "staying".into(),
@@ -157,6 +164,7 @@ mod tests {
             personal_data: false,
             unit_checklists: false,
             unit_dates: false,
+            exports: false,
         };
         let staff = Audience {
             id: "staff".into(),
@@ -164,9 +172,23 @@ mod tests {
             personal_data: false,
             unit_checklists: false,
             unit_dates: true,
+            exports: false,
         };
-        let cases: [(&str, &Audience, Result<&str, &str>); 17] = [
+        let exporting = Audience {
+            exports: true,
+            ..coordinators.clone()
+        };
+        let cases: [(&str, &Audience, Result<&str, &str>); 19] = [
             ("units.md", &staff, Ok("units/index.html")),
+            ("exports.md", &exporting, Ok("exports/index.html")),
+            (
+                "exports.md",
+                &coordinators,
+                Err(
+                    "`@/exports.md`: audience `coordinators` has no `exports`: put the link in a \
+                     `::: only` passage for audiences that do",
+                ),
+            ),
             (
                 "unit.md",
                 &staff,

@@ -538,7 +538,7 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
 /// is kept as text with a leading apostrophe. That is one starting with `=`, `+`, `-` or
 /// `@`, also after blanks (which spreadsheets skip) or in their full-width forms (which
 /// some read as the same), and, as OWASP advises, any starting with a TAB, CR or LF.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     let signs = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
     let risky = text.starts_with(['\t', '\r', '\n'])
         || text

@@ -25,6 +25,8 @@ pub enum Output {
     Html(Box<HtmlPage>),
     Ics(IcsCalendar),
     Csv(Arc<Vec<CsvRow>>),
+    /// An export's CSV file.
+    Table(Arc<Table>),
 }
 
 /// An HTML page: its template, the view it shows, and markdown to render into it.
@@ -53,6 +55,7 @@ pub struct Markdown {
 mod checklist;
 mod context;
 mod events;
+mod exports;
 mod insertions;
 mod pages;
 #[cfg(test)]
@@ -61,6 +64,7 @@ mod unit_dates;
 mod views;
 
 pub use context::long_date;
+pub use exports::Table;
 pub use views::*;
 
 use checklist::{checklist, csv_rows, fingerprint};

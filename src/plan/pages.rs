@@ -318,6 +318,20 @@ impl<'a> Frame<'a> {
             };
             files.push(html(path, index));
         }
+        if site_map::EXPORTS.is_for(audience) {
+            let exports = super::exports::exports(ctx);
+            let (path, mut index) = self.generated(ctx, site_map::EXPORTS);
+            index.view.kind = PageKind::Exports {
+                files: exports.iter().map(super::exports::listed).collect(),
+            };
+            files.push(html(path, index));
+            for export in exports {
+                files.push(Planned {
+                    path: format!("{aud}/{}/{}", site_map::EXPORTS.slug, export.name),
+                    output: Output::Table(Arc::new(export.table)),
+                });
+            }
+        }
     }
 }
 
@@ -442,6 +456,8 @@ mod tests {
             .find(|a| a.id == "moving")
             .unwrap()
             .unit_dates = true;
+        // And the exports for the coordinators.
+        site.audiences[0].exports = true;
         let planner = crate::plan::Planner::new(&checked, None).unwrap();
         let mut files = planner.pages(&[]);
         files.extend(planner.unit_pages(0, &planner.unit_files(0)));
@@ -473,6 +489,7 @@ mod tests {
             ("units.html", &["units"]),
             ("unit.html", &["unit"]),
             ("unit-dates.html", &["units"]),
+            ("exports.html", &["files"]),
         ]
         .into_iter()
         .map(|(template, names)| (template, names.iter().map(|n| n.to_string()).collect()))

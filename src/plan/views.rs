@@ -103,6 +103,10 @@ pub enum PageKind {
     UnitDates {
         units: Vec<UnitDates>,
     },
+    /// The exports' index, for audiences with `exports`.
+    Exports {
+        files: Vec<ExportFile>,
+    },
     /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
     Unit {
         unit: std::sync::Arc<Checklist>,
@@ -194,6 +198,20 @@ pub struct UnitMove {
     pub datetime: String,
     /// How many of the unit's lines move then.
     pub lines: usize,
+}
+
+/// One of the exports, as its index lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportFile {
+    /// Its file name, which is also its address from the index.
+    pub name: String,
+    /// What it holds, in a sentence.
+    pub holds: String,
+    /// How many rows it has, besides its header.
+    pub rows: usize,
+    /// Its size in bytes, and in words ("1.2 kB").
+    pub bytes: usize,
+    pub size: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -17,6 +17,7 @@ use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
 use crate::plan::{
     AudienceView, CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned,
+    Table,
 };
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
@@ -45,6 +46,7 @@ enum Source {
     },
     Ics(IcsCalendar),
     Csv(Arc<Vec<CsvRow>>),
+    Table(Arc<Table>),
 }
 
 impl Source {
@@ -59,6 +61,7 @@ impl Source {
             },
             Output::Ics(cal) => Source::Ics(cal.clone()),
             Output::Csv(rows) => Source::Csv(rows.clone()),
+            Output::Table(table) => Source::Table(table.clone()),
         }
     }
 
@@ -90,6 +93,7 @@ impl Source {
             }
             (Source::Ics(a), Output::Ics(b)) => a == b,
             (Source::Csv(a), Output::Csv(b)) => a == b,
+            (Source::Table(a), Output::Table(b)) => a == b,
             _ => false,
         }
     }
@@ -163,15 +167,18 @@ pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<V
     Ok(match &planned.output {
         Output::Html(page) => html(page, theme, pages)?,
         Output::Ics(cal) => ics::render(cal).into_bytes(),
-        Output::Csv(rows) => csv(rows).map_err(|e| {
-            Finding::invalid(
-                "render",
-                &planned.path,
-                None,
-                format!("writing the CSV failed: {e}"),
-            )
-        })?,
+        Output::Csv(rows) => csv(rows).map_err(|e| csv_failed(planned, &e))?,
+        Output::Table(table) => table.csv().map_err(|e| csv_failed(planned, &e))?,
     })
+}
+
+fn csv_failed(planned: &Planned, e: &csv::Error) -> Finding {
+    Finding::invalid(
+        "render",
+        &planned.path,
+        None,
+        format!("writing the CSV failed: {e}"),
+    )
 }
 
 /// The file to correct when a page has a broken link: its content page, or its template.

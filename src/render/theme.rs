@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = builtin!(
     "units.html",
     "unit.html",
     "unit-dates.html",
+    "exports.html",
     "partials/tranches.html",
     "partials/timeline.html",
     "partials/cannot-move.html",
@@ -70,7 +71,7 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
 }
 
 /// The templates that are whole pages; the others (base.html, partials) are shared.
-const PAGE_TEMPLATES: [&str; 8] = [
+const PAGE_TEMPLATES: [&str; 9] = [
     "landing.html",
     "home.html",
     "page.html",
@@ -79,6 +80,7 @@ const PAGE_TEMPLATES: [&str; 8] = [
     "units.html",
     "unit.html",
     "unit-dates.html",
+    "exports.html",
 ];
 
 /// The other templates `body` names in quotes (`{% extends "home.html" %}`, includes).

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod documented;
 mod example;
+mod exports;
 mod incremental;
 #[cfg(unix)]
 mod inputs;

@@ -1,7 +1,7 @@
 //! Privacy: audiences without `personal_data` carry no holder, email or extension in any
-//! file, and only `unit_checklists` audiences get checklists (`unit_dates` ones, the list
-//! of units with when each moves). Run over every fixture site
-//! and the bundled guide.
+//! file, only `unit_checklists` audiences get checklists (`unit_dates` ones, the list
+//! of units with when each moves), and only `exports` ones (which have personal data) the
+//! exports. Run over every fixture site, one with exports, and the bundled guide.
 
 use std::path::Path;
 
@@ -64,6 +64,13 @@ fn check_site(root: &Path) {
                 audience.id
             );
         }
+        assert_eq!(
+            files.iter().any(|(p, _)| p.starts_with("exports/")),
+            audience.exports,
+            "{}: the exports",
+            audience.id
+        );
+        assert!(!audience.exports || audience.personal_data);
         let text: Vec<(String, String)> = files
             .into_iter()
             .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
@@ -118,6 +125,16 @@ fn no_personal_data_outside_personal_audiences() {
     // Its `staff` have the list of units with their dates.
     check_site(&fixtures().join("sites/policy"));
     check_site(&bundled());
+    // Its coordinators with the exports.
+    let exporting = crate::site_copy("small");
+    let yaml = exporting.path().join("data/site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap().replace(
+        "    unit_checklists: true\n",
+        "    unit_checklists: true\n    exports: true\n",
+    );
+    assert!(text.contains("exports: true"));
+    std::fs::write(&yaml, text).unwrap();
+    check_site(exporting.path());
 }
 
 #[test]

@@ -2,7 +2,8 @@
 # The CSV formula guard, as a real spreadsheet program reads it: builds the fixture site in
 # tests/spreadsheet/site (whose holders and emails are written to be formulas: = + - @,
 # after blanks, after a TAB or CR, full-width), has LibreOffice open its checklist.csv and
-# save it as xlsx, then checks with openpyxl that no cell became a formula.
+# save it as xlsx, then checks with openpyxl that no cell became a formula. The exports
+# (tranche-N.csv, emails-YYYY-MM-DD.csv) of the same lines likewise.
 # Needs LibreOffice's `soffice` (Debian: apt-get install libreoffice-calc-nogui) and
 # openpyxl (pip); `.ci/run` installs what is missing. Run from anywhere.
 set -euo pipefail
@@ -16,7 +17,9 @@ if ! log=$(cargo run --quiet -- build --root tests/spreadsheet/site --out "$work
   echo "$log" >&2
   exit 1
 fi
-csv="$work/site/coordinators/units/formulas/checklist.csv"
+aud="$work/site/coordinators"
+csvs=("$aud/units/formulas/checklist.csv" "$aud"/exports/*.csv)
+[ "${#csvs[@]}" -ge 3 ] || { echo "no exports in $aud/exports" >&2; exit 1; }
 
 # LibreOffice's CSV import options: comma, double quote, UTF-8, from line 1, default cell
 # formats and language, quoted fields not forced to text, special numbers detected; then
@@ -27,8 +30,11 @@ for trim in false true; do
   out="$work/trim-$trim"
   soffice --headless "-env:UserInstallation=file://$work/profile" \
     --infilter="CSV:44,34,76,1,,0,false,true,false,false,$trim,-1,true" \
-    --convert-to xlsx --outdir "$out" "$csv" >/dev/null 2>&1 || true
-  [ -f "$out/checklist.xlsx" ] || { echo "LibreOffice made no $out/checklist.xlsx" >&2; exit 1; }
-  sheets+=("LibreOffice, trim spaces $trim=$out/checklist.xlsx")
+    --convert-to xlsx --outdir "$out" "${csvs[@]}" >/dev/null 2>&1 || true
+  for csv in "${csvs[@]}"; do
+    name=$(basename "$csv" .csv)
+    [ -f "$out/$name.xlsx" ] || { echo "LibreOffice made no $out/$name.xlsx" >&2; exit 1; }
+    sheets+=("LibreOffice, $name, trim spaces $trim=$out/$name.xlsx")
+  done
 done
 python3 tests/spreadsheet/check.py "${sheets[@]}"

@@ -99,7 +99,8 @@ pub fn page(text: &str) -> usize {
     let summaries: Vec<_> = (0..planner.units())
         .map(|u| {
             let files = planner.unit_files(u);
-            planned.extend(planner.unit_pages(u, &files));
+            planned.extend(planner.unit_downloads(u, &files));
+            planned.extend(planner.unit_pages(u, &files, &Default::default()));
             planner.summary(u, &files)
         })
         .collect();

@@ -56,6 +56,8 @@ pub struct Made {
     page: Option<(Arc<links::Page>, String)>,
     /// What it was made from, when rendered anew for a build with caches.
     remembered: Option<Remembered>,
+    /// How many bytes it has; 0 when it was not made.
+    size: usize,
 }
 
 /// A whole site, made.
@@ -109,11 +111,11 @@ pub fn run(
         let reuse = earlier.map(|c| c.renders.reuse(pages));
         let read = earlier.map(|c| &c.links);
         let make = |planned: &Planned| -> Result<Made, Failure> {
-            // Nothing links out of a CSV file: one not kept need not be made.
+            // Nothing links out of a CSV or XLSX file: one not kept need not be made.
             if matches!(output, Output::Discard)
                 && matches!(
                     planned.output,
-                    plan::Output::Csv(_) | plan::Output::Table(_)
+                    plan::Output::Csv(_) | plan::Output::Table(_) | plan::Output::Xlsx(_)
                 )
             {
                 return Ok(Made::unmade(&planned.path));
@@ -143,9 +145,22 @@ pub fn run(
                     }
                     None => (None, planner.unit_files(u)),
                 };
+                // The downloads first: the page gives their sizes.
+                let mut made: Vec<_> = planner.unit_downloads(u, &files).iter().map(make).collect();
+                let size = |name: &str| {
+                    made.iter()
+                        .flatten()
+                        .find(|m| m.path.ends_with(name))
+                        .map_or(0, |m| m.size)
+                };
+                let downloads = plan::Downloads {
+                    xlsx: plan::file_size(size("/checklist.xlsx")),
+                    csv: plan::file_size(size("/checklist.csv")),
+                };
+                made.extend(planner.unit_pages(u, &files, &downloads).iter().map(make));
                 UnitMade {
                     summary: planner.summary(u, &files),
-                    files: planner.unit_pages(u, &files).iter().map(make).collect(),
+                    files: made,
                     checklist,
                 }
             })
@@ -232,6 +247,7 @@ impl Made {
             digest: None,
             page: None,
             remembered: None,
+            size: 0,
         }
     }
 }
@@ -353,6 +369,7 @@ fn keep(
     let kept = matches!(output, Output::Memory) || read.is_some();
     Ok(Made {
         path: path.to_string(),
+        size: bytes.len(),
         bytes: kept.then_some(bytes),
         digest,
         page,

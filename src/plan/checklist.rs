@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::views::{Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task};
+use super::views::{Cell, Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task, Workbook};
 use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{BuiltinStep, Decision, GroupKind, StepSpec, Unit};
@@ -427,6 +427,8 @@ pub(super) fn fingerprint(ctx: &Ctx, u: usize, unit: &Unit) -> u64 {
     let analysis = &ctx.checked.analysis;
     let mut h = DefaultHasher::new();
     ctx.global.hash(&mut h);
+    // The workbook tells where to send it.
+    ctx.site.contact.hash(&mut h);
     unit.hash(&mut h);
     analysis.status[u].hash(&mut h);
     analysis.placed[u].hash(&mut h);
@@ -534,6 +536,129 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
         .collect()
 }
 
+/// The checklist as a workbook: the CSV's columns (dates as dates, text as text, never
+/// guarded with an apostrophe: a text cell is never run) with `unit` first, so that each
+/// row names its unit when the file comes back as an answer, and the `requested` column
+/// to fill in after `decision`.
+pub(super) fn workbook(ctx: &Ctx, c: &Checklist, unit: &Unit) -> Workbook {
+    let policy = &ctx.checked.model.policy;
+    let mut header: Vec<String> = [
+        "unit",
+        "ext",
+        "holder",
+        "email",
+        "ms_teams",
+        "flags",
+        "uses",
+        "groups",
+        "status",
+        "decision",
+        "requested",
+        "tranche",
+        "move_date",
+    ]
+    .map(String::from)
+    .into();
+    header.extend(ctx.email_columns.iter().cloned());
+    header.push("findings".into());
+    let rows = c
+        .lines
+        .iter()
+        .zip(&unit.lines)
+        .map(|(l, line)| {
+            let date = |i: usize| {
+                l.iso_dates.get(i).map_or(Cell::Blank, |iso| {
+                    match iso.parse::<chrono::NaiveDate>() {
+                        Ok(d) => Cell::Date(d),
+                        Err(_) => text(iso),
+                    }
+                })
+            };
+            let mut row = vec![
+                text(&unit.id),
+                text(&l.ext),
+                text(&l.holder),
+                text(&l.email),
+                Cell::Bool(l.flagged),
+                text(&l.flags.join("; ")),
+                text(&l.uses.join("; ")),
+                text(&l.groups.join("; ")),
+                text(l.status),
+                text(l.decision),
+                line.requested.map_or(Cell::Blank, Cell::Date),
+                l.tranche.map_or(Cell::Blank, Cell::Number),
+                date(0),
+            ];
+            row.extend((0..ctx.email_columns.len()).map(|i| date(i + 1)));
+            row.push(text(&l.rules.join("; ")));
+            row
+        })
+        .collect();
+    let (from, to) = (&policy.from, &policy.to);
+    let fill_in = if policy.stay {
+        format!(
+            "For each line, choose move (to {to}) or stay (on {from}) in the decision column. \
+             Where someone needs to move by a date, give it in the requested column. The other \
+             columns are locked."
+        )
+    } else {
+        format!(
+            "Everyone moves from {from} to {to}: for each line you have checked, choose move in \
+             the decision column. Where someone needs to move by a date, give it in the \
+             requested column. The other columns are locked."
+        )
+    };
+    let mut guide = vec![
+        ("Unit".to_string(), text(&unit.id)),
+        ("Name".to_string(), text(&unit.name)),
+        ("Answer by".to_string(), Cell::Date(ctx.deadline)),
+        ("What to do".to_string(), Cell::Text(fill_in)),
+    ];
+    guide.extend(c.steps.iter().enumerate().map(|(i, step)| {
+        let hint = if step.hint.is_empty() {
+            step.title.clone()
+        } else {
+            format!("{}: {}", step.title, step.hint)
+        };
+        (format!("Step {}", i + 1), Cell::Text(hint))
+    }));
+    guide.push((
+        "Send it to".to_string(),
+        match &ctx.site.contact {
+            Some(contact) => text(contact),
+            None => Cell::Text("the project, as you were asked to".into()),
+        },
+    ));
+    guide.push((
+        "How".to_string(),
+        Cell::Text(
+            "Save this file as it is, filled in, and send it back: it is read as your answer."
+                .into(),
+        ),
+    ));
+    Workbook {
+        header,
+        rows,
+        decision_column: 9,
+        requested_column: 10,
+        decisions: if policy.stay {
+            vec!["move", "stay"]
+        } else {
+            vec!["move"]
+        },
+        guide,
+    }
+}
+
+/// Text as a workbook cell: blank when empty.
+fn text(s: &str) -> Cell {
+    if s.is_empty() {
+        Cell::Blank
+    } else {
+        Cell::Text(s.to_string())
+    }
+}
+
 /// Text from the data as a spreadsheet cell: one that a spreadsheet could run as a formula
 /// is kept as text with a leading apostrophe. That is one starting with `=`, `+`, `-` or
 /// `@`, also after blanks (which spreadsheets skip) or in their full-width forms (which
@@ -609,6 +734,30 @@ mod tests {
             (" ＝1+1", "' ＝1+1"),
         ] {
             assert_eq!(cell(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_workbook_offers_the_decisions_the_policy_allows_and_names_its_unit() {
+        for (stay, want) in [(true, vec!["move", "stay"]), (false, vec!["move"])] {
+            let mut checked = crate::plan::testing::small("2022-04-20");
+            checked.model.policy.stay = stay;
+            let site = checked.model.site.as_ref().unwrap();
+            let ctx = Ctx::new(&checked, site);
+            let unit = &checked.model.units[0];
+            let book = workbook(&ctx, &checklist(&ctx, 0, unit), unit);
+            assert_eq!(book.decisions, want);
+            assert_eq!(book.header[book.decision_column], "decision");
+            assert_eq!(book.header[book.requested_column], "requested");
+            assert_eq!(book.rows.len(), unit.lines.len());
+            let id = Cell::Text(unit.id.clone());
+            assert!(book.rows.iter().all(|row| row[0] == id));
+            assert!(book.rows.iter().all(|row| row.len() == book.header.len()));
+            assert_eq!(book.guide[0], ("Unit".to_string(), id));
+            assert_eq!(
+                book.guide[2],
+                ("Answer by".to_string(), Cell::Date(ctx.deadline))
+            );
         }
     }
 

@@ -27,6 +27,8 @@ pub enum Output {
     Csv(Arc<Vec<CsvRow>>),
     /// An export's CSV file.
     Table(Arc<Table>),
+    /// A unit checklist's workbook.
+    Xlsx(Arc<Workbook>),
 }
 
 /// An HTML page: its template, the view it shows, and markdown to render into it.
@@ -67,7 +69,7 @@ pub use context::long_date;
 pub use exports::Table;
 pub use views::*;
 
-use checklist::{checklist, csv_rows, fingerprint};
+use checklist::{checklist, csv_rows, fingerprint, workbook};
 use context::Ctx;
 use pages::{Frame, here, html, landing};
 
@@ -78,11 +80,12 @@ pub struct Cache {
     checklists: HashMap<String, (u64, UnitFiles)>,
 }
 
-/// A unit's checklist and its CSV rows, shared by every audience that shows them.
+/// A unit's checklist, its CSV rows and its workbook, shared by every audience that shows them.
 #[derive(Clone)]
 pub struct UnitFiles {
     checklist: Arc<Checklist>,
     csv: Arc<Vec<CsvRow>>,
+    xlsx: Arc<Workbook>,
 }
 
 impl Cache {
@@ -96,9 +99,11 @@ impl Cache {
 fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
     let checklist = checklist(ctx, u, &ctx.checked.model.units[u]);
     let csv = Arc::new(csv_rows(&checklist, &ctx.email_columns));
+    let xlsx = Arc::new(workbook(ctx, &checklist, &ctx.checked.model.units[u]));
     UnitFiles {
         checklist: Arc::new(checklist),
         csv,
+        xlsx,
     }
 }
 
@@ -186,12 +191,31 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Unit `u`'s page and CSV file, for every audience that gets the checklists.
-    pub fn unit_pages(&self, u: usize, files: &UnitFiles) -> Vec<Planned> {
+    /// Unit `u`'s files to download, the workbook and the CSV, for every audience that
+    /// gets the checklists: made before its pages, which give their sizes.
+    pub fn unit_downloads(&self, u: usize, files: &UnitFiles) -> Vec<Planned> {
         let unit = &self.ctx.checked.model.units[u];
         let mut planned = Vec::with_capacity(2);
         for frame in self.frames.iter().filter(|f| f.audience.unit_checklists) {
-            let aud = &frame.audience.id;
+            let folder = format!("{}/units/{}", frame.audience.id, unit.id);
+            planned.push(Planned {
+                path: format!("{folder}/checklist.xlsx"),
+                output: Output::Xlsx(files.xlsx.clone()),
+            });
+            planned.push(Planned {
+                path: format!("{folder}/checklist.csv"),
+                output: Output::Csv(files.csv.clone()),
+            });
+        }
+        planned
+    }
+
+    /// Unit `u`'s page, for every audience that gets the checklists, linking its
+    /// downloads (of the sizes in `downloads`).
+    pub fn unit_pages(&self, u: usize, files: &UnitFiles, downloads: &Downloads) -> Vec<Planned> {
+        let unit = &self.ctx.checked.model.units[u];
+        let mut planned = Vec::with_capacity(1);
+        for frame in self.frames.iter().filter(|f| f.audience.unit_checklists) {
             let slug = format!("units/{}", unit.id);
             let (path, mut page) = frame.make(&self.ctx, &slug, &unit.name, "unit.html", None);
             page.view.breadcrumbs.push(Link {
@@ -202,12 +226,9 @@ impl<'a> Planner<'a> {
             page.view.breadcrumbs.push(here(&unit.name));
             page.view.kind = PageKind::Unit {
                 unit: files.checklist.clone(),
+                downloads: downloads.clone(),
             };
             planned.push(html(path, page));
-            planned.push(Planned {
-                path: format!("{aud}/{slug}/checklist.csv"),
-                output: Output::Csv(files.csv.clone()),
-            });
         }
         planned
     }
@@ -221,5 +242,31 @@ impl<'a> Planner<'a> {
             frame.pages(&self.ctx, summaries, &mut files);
         }
         files
+    }
+}
+
+/// A file's size as a page shows it: "512 bytes", "12 KB" (rounded up), "1.4 MB".
+pub fn file_size(bytes: usize) -> String {
+    const KB: usize = 1024;
+    match bytes {
+        0..KB => format!("{bytes} bytes"),
+        b if b < KB * KB => format!("{} KB", b.div_ceil(KB)),
+        b => format!("{:.1} MB", b as f64 / (KB * KB) as f64),
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::file_size;
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(file_size(0), "0 bytes");
+        assert_eq!(file_size(1023), "1023 bytes");
+        assert_eq!(file_size(1024), "1 KB");
+        assert_eq!(file_size(1025), "2 KB");
+        assert_eq!(file_size(12 * 1024), "12 KB");
+        assert_eq!(file_size(1024 * 1024), "1.0 MB");
+        assert_eq!(file_size(1_468_006), "1.4 MB");
     }
 }

@@ -460,7 +460,7 @@ mod tests {
         site.audiences[0].exports = true;
         let planner = crate::plan::Planner::new(&checked, None).unwrap();
         let mut files = planner.pages(&[]);
-        files.extend(planner.unit_pages(0, &planner.unit_files(0)));
+        files.extend(planner.unit_pages(0, &planner.unit_files(0), &Default::default()));
         let mut own: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for planned in &files {
             let Output::Html(page) = &planned.output else {
@@ -487,7 +487,7 @@ mod tests {
             ("timeline.html", &["events", "calendar"]),
             ("schedule.html", &["tranches"]),
             ("units.html", &["units"]),
-            ("unit.html", &["unit"]),
+            ("unit.html", &["unit", "downloads"]),
             ("unit-dates.html", &["units"]),
             ("exports.html", &["files"]),
         ]

@@ -110,7 +110,17 @@ pub enum PageKind {
     /// Shared with the plan's cache: an unchanged unit's checklist is the same value.
     Unit {
         unit: std::sync::Arc<Checklist>,
+        /// The checklist's files to download, with their sizes.
+        downloads: Downloads,
     },
+}
+
+/// The sizes of a checklist's two files, as its page shows them ("12 KB"): the page is
+/// planned once the files are made, so the sizes are those of the files published.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Downloads {
+    pub xlsx: String,
+    pub csv: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -363,4 +373,31 @@ impl CsvRow {
         cells.push(&self.findings);
         cells
     }
+}
+
+/// A unit's checklist as a workbook: its lines, with the `decision` and `requested`
+/// columns to fill in, and what to do with it. Read back as an answer file, so its first
+/// sheet names the unit on every row, under the CSV's column names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workbook {
+    /// The column names, as the CSV's, with `unit` first and `requested` after `decision`.
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// The columns people fill in: unlocked, and validated.
+    pub decision_column: usize,
+    pub requested_column: usize,
+    /// The decisions the policy allows, as the drop-down offers them.
+    pub decisions: Vec<&'static str>,
+    /// The second sheet, "What to do": label and value, one row each.
+    pub guide: Vec<(String, Cell)>,
+}
+
+/// A cell of a workbook. Text is written as text, whatever it reads like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Date(NaiveDate),
+    Number(u32),
+    Bool(bool),
+    Blank,
 }

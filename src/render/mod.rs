@@ -1,9 +1,10 @@
-//! Rendering: markdown through pulldown-cmark, pages through tera templates, calendars and
-//! CSV. Pages render independently (in parallel); every error names the page, the audience
+//! Rendering: markdown through pulldown-cmark, pages through tera templates, calendars,
+//! CSV and XLSX. Pages render independently (in parallel); every error names the page, the audience
 //! and the file to correct.
 
 mod ics;
 mod theme;
+mod xlsx;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use crate::markup::{self, Count, Insertion, Resolver};
 use crate::model::Page;
 use crate::plan::{
     AudienceView, CsvRow, HtmlPage, IcsCalendar, Insertions, Markdown, Output, PageView, Planned,
-    Table,
+    Table, Workbook,
 };
 
 /// One rendered file, relative to the output folder. Shared: a file reused from an
@@ -47,6 +48,7 @@ enum Source {
     Ics(IcsCalendar),
     Csv(Arc<Vec<CsvRow>>),
     Table(Arc<Table>),
+    Xlsx(Arc<Workbook>),
 }
 
 impl Source {
@@ -62,6 +64,7 @@ impl Source {
             Output::Ics(cal) => Source::Ics(cal.clone()),
             Output::Csv(rows) => Source::Csv(rows.clone()),
             Output::Table(table) => Source::Table(table.clone()),
+            Output::Xlsx(book) => Source::Xlsx(book.clone()),
         }
     }
 
@@ -94,6 +97,7 @@ impl Source {
             (Source::Ics(a), Output::Ics(b)) => a == b,
             (Source::Csv(a), Output::Csv(b)) => a == b,
             (Source::Table(a), Output::Table(b)) => a == b,
+            (Source::Xlsx(a), Output::Xlsx(b)) => Arc::ptr_eq(a, b) || a == b,
             _ => false,
         }
     }
@@ -169,6 +173,14 @@ pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<V
         Output::Ics(cal) => ics::render(cal).into_bytes(),
         Output::Csv(rows) => csv(rows).map_err(|e| csv_failed(planned, &e))?,
         Output::Table(table) => table.csv().map_err(|e| csv_failed(planned, &e))?,
+        Output::Xlsx(book) => xlsx::render(book).map_err(|e| {
+            Finding::invalid(
+                "render",
+                &planned.path,
+                None,
+                format!("writing the spreadsheet failed: {e}"),
+            )
+        })?,
     })
 }
 

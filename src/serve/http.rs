@@ -151,6 +151,7 @@ fn content_type(path: &str) -> &'static str {
         Some("js") => "text/javascript; charset=utf-8",
         Some("ics") => "text/calendar; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("json") => "application/json",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
@@ -232,6 +233,10 @@ mod tests {
         assert_eq!(
             content_type("a/units/x/checklist.csv"),
             "text/csv; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("a/units/x/checklist.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert_eq!(content_type("a/blob"), "application/octet-stream");
     }

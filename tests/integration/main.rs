@@ -15,6 +15,7 @@ mod policy_rules;
 mod privacy;
 mod scale;
 mod serve;
+mod workbooks;
 mod workflow;
 
 use std::fs;

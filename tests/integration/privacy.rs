@@ -2,6 +2,7 @@
 //! file, only `unit_checklists` audiences get checklists (`unit_dates` ones, the list
 //! of units with when each moves), and only `exports` ones (which have personal data) the
 //! exports. Run over every fixture site, one with exports, and the bundled guide.
+//! Workbooks (`.xlsx`, zipped) are scanned unzipped.
 
 use std::path::Path;
 
@@ -18,6 +19,21 @@ fn contains_token(text: &str, needle: &str) -> bool {
         let after = text[at + needle.len()..].bytes().next();
         !before.is_some_and(|b| b.is_ascii_digit()) && !after.is_some_and(|b| b.is_ascii_digit())
     })
+}
+
+/// A file's text as the scan reads it: a workbook's, unzipped, every part of it.
+fn text_of(path: &str, bytes: &[u8]) -> String {
+    if !path.ends_with(".xlsx") {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("{path} is not a zip: {e}"));
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+    }
+    text
 }
 
 fn check_site(root: &Path) {
@@ -71,9 +87,18 @@ fn check_site(root: &Path) {
             audience.id
         );
         assert!(!audience.exports || audience.personal_data);
+        let workbooks = files.iter().filter(|(p, _)| p.ends_with(".xlsx")).count();
+        assert!(
+            audience.personal_data || workbooks == 0,
+            "{} has workbooks",
+            audience.id
+        );
         let text: Vec<(String, String)> = files
             .into_iter()
-            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+            .map(|(p, b)| {
+                let text = text_of(&p, &b);
+                (p, text)
+            })
             .collect();
         let leaks: Vec<String> = secrets
             .iter()
@@ -88,6 +113,12 @@ fn check_site(root: &Path) {
             assert!(
                 !leaks.is_empty(),
                 "{}: the scan found nothing at all",
+                audience.id
+            );
+            // And reads the workbooks: the checklist's lines are in them.
+            assert!(
+                workbooks == 0 || leaks.iter().any(|l| l.ends_with(".xlsx")),
+                "{}: the scan found nothing in the workbooks",
                 audience.id
             );
         } else {

@@ -3,7 +3,9 @@
 # tests/spreadsheet/site (whose holders and emails are written to be formulas: = + - @,
 # after blanks, after a TAB or CR, full-width), has LibreOffice open its checklist.csv and
 # save it as xlsx, then checks with openpyxl that no cell became a formula. The exports
-# (tranche-N.csv, emails-YYYY-MM-DD.csv) of the same lines likewise.
+# (tranche-N.csv, emails-YYYY-MM-DD.csv) of the same lines likewise. Then checks every
+# checklist.xlsx cutover writes, with the default policy and with `stay: false`
+# (check.py --workbooks), and has LibreOffice convert each without error.
 # Needs LibreOffice's `soffice` (Debian: apt-get install libreoffice-calc-nogui) and
 # openpyxl (pip); `.ci/run` installs what is missing. Run from anywhere.
 set -euo pipefail
@@ -38,3 +40,25 @@ for trim in false true; do
   done
 done
 python3 tests/spreadsheet/check.py "${sheets[@]}"
+
+# The workbooks: the fixture as it is (people may stay), and a copy where everyone moves.
+cp -r tests/spreadsheet/site "$work/everyone"
+printf 'stay: false\n' >"$work/everyone/data/migration.yaml"
+if ! log=$(cargo run --quiet -- build --root "$work/everyone" --out "$work/everyone-site" \
+  --today 2022-04-20 2>&1); then
+  echo "$log" >&2
+  exit 1
+fi
+for policy in "move,stay=$work/site" "move=$work/everyone-site"; do
+  mapfile -t books < <(find "${policy#*=}" -name checklist.xlsx | sort)
+  [ "${#books[@]}" -gt 0 ] || { echo "no checklist.xlsx in ${policy#*=}" >&2; exit 1; }
+  python3 tests/spreadsheet/check.py --workbooks "${policy%%=*}" "${books[@]}"
+  for book in "${books[@]}"; do
+    out="$work/converted/$(basename "$(dirname "$book")")"
+    soffice --headless "-env:UserInstallation=file://$work/profile" \
+      --convert-to csv --outdir "$out" "$book" >/dev/null 2>&1 || true
+    head -c 8 "$out/checklist.csv" 2>/dev/null | grep -q '^unit,ext' ||
+      { echo "LibreOffice could not convert $book" >&2; exit 1; }
+  done
+  echo "LibreOffice converted ${#books[@]} workbook(s) of ${policy#*=}"
+done

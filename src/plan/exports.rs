@@ -152,17 +152,7 @@ pub(super) fn listed(export: &Export) -> ExportFile {
         holds: export.holds.clone(),
         rows: export.table.rows.len(),
         bytes,
-        size: size(bytes),
-    }
-}
-
-/// A file size in words, in the decimal units file managers use.
-fn size(bytes: usize) -> String {
-    match bytes {
-        1 => "1 byte".to_string(),
-        n if n < 1000 => format!("{n} bytes"),
-        n if n < 1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
-        n => format!("{:.1} MB", n as f64 / 1e6),
+        size: super::file_size(bytes),
     }
 }
 
@@ -171,14 +161,6 @@ mod tests {
     use super::*;
     use crate::model::EmailWhen;
     use crate::plan::testing::small;
-
-    #[test]
-    fn sizes_read_as_file_managers_show_them() {
-        assert_eq!(size(1), "1 byte");
-        assert_eq!(size(999), "999 bytes");
-        assert_eq!(size(1234), "1.2 kB");
-        assert_eq!(size(2_500_000), "2.5 MB");
-    }
 
     #[test]
     fn every_tranche_has_its_file_and_each_email_day_one() {

@@ -245,13 +245,13 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// A file's size as a page shows it: "512 bytes", "12 KB" (rounded up), "1.4 MB".
+/// A file size in words, in the decimal units file managers use: "307 bytes", "1.2 kB".
 pub fn file_size(bytes: usize) -> String {
-    const KB: usize = 1024;
     match bytes {
-        0..KB => format!("{bytes} bytes"),
-        b if b < KB * KB => format!("{} KB", b.div_ceil(KB)),
-        b => format!("{:.1} MB", b as f64 / (KB * KB) as f64),
+        1 => "1 byte".to_string(),
+        n if n < 1000 => format!("{n} bytes"),
+        n if n < 1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        n => format!("{:.1} MB", n as f64 / 1e6),
     }
 }
 
@@ -260,13 +260,11 @@ mod size_tests {
     use super::file_size;
 
     #[test]
-    fn sizes_read_as_people_read_them() {
-        assert_eq!(file_size(0), "0 bytes");
-        assert_eq!(file_size(1023), "1023 bytes");
-        assert_eq!(file_size(1024), "1 KB");
-        assert_eq!(file_size(1025), "2 KB");
-        assert_eq!(file_size(12 * 1024), "12 KB");
-        assert_eq!(file_size(1024 * 1024), "1.0 MB");
-        assert_eq!(file_size(1_468_006), "1.4 MB");
+    fn sizes_read_as_file_managers_show_them() {
+        assert_eq!(file_size(1), "1 byte");
+        assert_eq!(file_size(999), "999 bytes");
+        assert_eq!(file_size(1234), "1.2 kB");
+        assert_eq!(file_size(8396), "8.4 kB");
+        assert_eq!(file_size(2_500_000), "2.5 MB");
     }
 }

@@ -115,7 +115,7 @@ pub enum PageKind {
     },
 }
 
-/// The sizes of a checklist's two files, as its page shows them ("12 KB"): the page is
+/// The sizes of a checklist's two files, as its page shows them ("8.4 kB"): the page is
 /// planned once the files are made, so the sizes are those of the files published.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Downloads {

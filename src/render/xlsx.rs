@@ -18,6 +18,7 @@ pub const GUIDE: &str = "What to do";
 /// date is fixed (the library would stamp the time of the build).
 pub fn render(book: &Workbook) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.set_zip_compression_level(1);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
         &DocProperties::new()
@@ -34,7 +35,6 @@ const ISO: &str = "yyyy-mm-dd";
 fn lines(sheet: &mut Worksheet, book: &Workbook) -> Result<(), XlsxError> {
     sheet.set_name(LINES)?;
     let header = Format::new().set_bold();
-    let locked = Format::new();
     let locked_date = Format::new().set_num_format(ISO);
     // Where to fill in, unlocked and tinted so that it shows.
     let open = Format::new().set_unlocked().set_background_color(0xFFF2CC);
@@ -47,10 +47,12 @@ fn lines(sheet: &mut Worksheet, book: &Workbook) -> Result<(), XlsxError> {
     for (r, row) in book.rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (col, cell) in row.iter().enumerate() {
+            // Locked is every cell's default: only the others carry a format, as looking a
+            // format up costs more than writing the cell.
             let (plain, date) = if editable(col) {
-                (&open, &open_date)
+                (Some(&open), &open_date)
             } else {
-                (&locked, &locked_date)
+                (None, &locked_date)
             };
             let width = write(sheet, r, column(col)?, cell, plain, date)?;
             if let Some(w) = widths.get_mut(col) {
@@ -97,7 +99,7 @@ fn guide(sheet: &mut Worksheet, book: &Workbook) -> Result<(), XlsxError> {
     for (r, (name, cell)) in book.guide.iter().enumerate() {
         let r = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
         sheet.write_string_with_format(r, 0, name, &label)?;
-        write(sheet, r, 1, cell, &value, &date)?;
+        write(sheet, r, 1, cell, Some(&value), &date)?;
     }
     sheet.set_column_width(0, 14)?;
     sheet.set_column_width(1, 90)?;
@@ -105,22 +107,29 @@ fn guide(sheet: &mut Worksheet, book: &Workbook) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// Writes `cell`, text always as text (never a formula, whatever it reads like); its
-/// width in characters.
+/// Writes `cell` in `plain` (the default format when `None`; a date in `date_format`),
+/// text always as text (never a formula, whatever it reads like); its width in characters.
 fn write(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
     cell: &Cell,
-    plain: &Format,
+    plain: Option<&Format>,
     date_format: &Format,
 ) -> Result<usize, XlsxError> {
-    match cell {
-        Cell::Text(text) => {
+    match (cell, plain) {
+        (Cell::Text(text), Some(plain)) => {
             sheet.write_string_with_format(row, col, text, plain)?;
             Ok(text.chars().count())
         }
-        Cell::Date(d) => match excel_date(*d) {
+        (Cell::Text(text), None) => {
+            // An empty cell in the default format is no cell at all.
+            if !text.is_empty() {
+                sheet.write_string(row, col, text)?;
+            }
+            Ok(text.chars().count())
+        }
+        (Cell::Date(d), _) => match excel_date(*d) {
             Some(excel) => {
                 sheet.write_datetime_with_format(row, col, &excel, date_format)?;
                 Ok(10)
@@ -128,22 +137,30 @@ fn write(
             // Beyond what a spreadsheet holds as a date: kept as it reads.
             None => {
                 let text = d.format("%Y-%m-%d").to_string();
-                sheet.write_string_with_format(row, col, &text, plain)?;
-                Ok(text.len())
+                write(sheet, row, col, &Cell::Text(text), plain, date_format)
             }
         },
-        Cell::Number(n) => {
+        (Cell::Number(n), Some(plain)) => {
             sheet.write_number_with_format(row, col, *n, plain)?;
             Ok(n.to_string().len())
         }
-        Cell::Bool(b) => {
+        (Cell::Number(n), None) => {
+            sheet.write_number(row, col, *n)?;
+            Ok(n.to_string().len())
+        }
+        (Cell::Bool(b), Some(plain)) => {
             sheet.write_boolean_with_format(row, col, *b, plain)?;
             Ok(5)
         }
-        Cell::Blank => {
+        (Cell::Bool(b), None) => {
+            sheet.write_boolean(row, col, *b)?;
+            Ok(5)
+        }
+        (Cell::Blank, Some(plain)) => {
             sheet.write_blank(row, col, plain)?;
             Ok(0)
         }
+        (Cell::Blank, None) => Ok(0),
     }
 }
 

@@ -308,6 +308,8 @@ mod tests {
             ("invalid-data", Some(Error)),
             ("broken-link", Some(Error)),
             ("responded-in-future", Some(Warning)),
+            // SPEC §10.
+            ("export-differs", Some(Warning)),
         ];
         assert_eq!(spec.len(), Rule::ALL.len());
         for (id, severity) in spec {

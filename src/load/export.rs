@@ -571,6 +571,12 @@ pub fn merge(
                 .collect()
         })
         .collect();
+    // Which unit file lists each extension, to tell a row that puts it in another unit.
+    let owners: HashMap<String, usize> = exts
+        .iter()
+        .enumerate()
+        .flat_map(|(u, of)| of.keys().map(move |ext| (ext.clone(), u)))
+        .collect();
     for row in &export.rows {
         let id = from.units.get(&row.unit).unwrap_or(&row.unit);
         let Some(&u) = index.get(id) else {
@@ -623,6 +629,23 @@ pub fn merge(
             ));
         }
         if !good {
+            continue;
+        }
+        if !exts[u].contains_key(&row.ext)
+            && let Some(&other) = owners.get(&row.ext)
+            && let Some(&at) = exts[other].get(&row.ext)
+        {
+            let (owner, line) = (&units[other], &units[other].lines[at]);
+            problems.push(Finding::invalid(
+                "duplicate extension",
+                file,
+                Some(row.row),
+                format!(
+                    "{sheet}column `{}`: this row puts extension {} in unit `{id}`, but {} \
+                        lists it on line {} (unit `{}`): correct the unit here or there",
+                    columns.unit, row.ext, owner.file, line.line, owner.id
+                ),
+            ));
             continue;
         }
         let unit = &mut units[u];
@@ -872,6 +895,78 @@ mod tests {
             assert_eq!(problems.len(), 1, "{file}: {problems:?}");
             assert_eq!(problems[0].file, format!("data/{file}"));
         }
+    }
+
+    fn row(row: u32, ext: &str, unit: &str, holder: &str) -> Row {
+        Row {
+            row,
+            ext: ext.to_string(),
+            unit: unit.to_string(),
+            holder: Some(holder.to_string()).filter(|h| !h.is_empty()),
+            email: None,
+            ms_teams: false,
+            uses: vec![],
+        }
+    }
+
+    #[test]
+    fn merging_keeps_the_unit_files_values_and_tells_where_they_differ() {
+        use crate::rules::status::tests::{line, unit};
+        let mut ours = unit();
+        let mut listed = line("70001");
+        listed.decision = Some(crate::model::Decision::Move);
+        listed.line = 7;
+        ours.lines = vec![listed, line("70003")];
+        let mut other = unit();
+        other.id = "v".into();
+        other.file = "data/units/v.yaml".into();
+        other.lines = vec![line("70009")];
+        let mut units = vec![ours, other];
+        let mut from = from("e.csv");
+        from.units.insert("Unit U".to_string(), "u".to_string());
+        let export = Export {
+            sheet: None,
+            rows: vec![
+                row(2, "70001", "Unit U", "Someone Else"),
+                row(3, "70002", "u", ""),
+                row(4, "70003", "u", "Holder 70003"),
+                row(5, "70004", "w", ""),
+                row(6, "70009", "u", ""),
+            ],
+        };
+        let (mut problems, mut differs) = (Vec::new(), Vec::new());
+        let policy = Policy::default();
+        merge(
+            "data/e.csv",
+            &export,
+            &from,
+            &policy,
+            &mut units,
+            &mut problems,
+            &mut differs,
+        );
+        let exts: Vec<&str> = units[0].lines.iter().map(|l| l.ext.as_str()).collect();
+        assert_eq!(exts, ["70001", "70003", "70002"]);
+        assert_eq!(units[0].lines[0].holder.as_deref(), Some("Holder 70001"));
+        assert_eq!(
+            units[0].lines[0].decision,
+            Some(crate::model::Decision::Move)
+        );
+        assert_eq!(units[0].lines[2].holder, None);
+        assert_eq!(differs.len(), 1, "{differs:?}");
+        assert_eq!(differs[0].rule, Rule::ExportDiffers);
+        assert_eq!(
+            (differs[0].file.as_str(), differs[0].line),
+            ("data/units/u.yaml", Some(7))
+        );
+        assert!(
+            differs[0]
+                .message
+                .contains("`Holder 70001` here and `Someone Else` in data/e.csv row 2")
+        );
+        let told: Vec<Option<u32>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(told, [Some(5), Some(6)], "{problems:?}");
+        assert!(problems[1].message.contains("data/units/v.yaml lists it"));
     }
 
     #[test]

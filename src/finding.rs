@@ -50,10 +50,11 @@ pub enum Rule {
     GroupTrancheAligned,
     TrancheOverrideConflict,
     TrancheOverCapacity,
+    ExportDiffers,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 21] = [
         Rule::InvalidData,
         Rule::BrokenLink,
         Rule::SeparateTeams,
@@ -74,6 +75,7 @@ impl Rule {
         Rule::GroupTrancheAligned,
         Rule::TrancheOverrideConflict,
         Rule::TrancheOverCapacity,
+        Rule::ExportDiffers,
     ];
 
     /// The id reports, CSV files and SPEC §4 name the rule by.
@@ -99,6 +101,7 @@ impl Rule {
             Rule::GroupTrancheAligned => "group-tranche-aligned",
             Rule::TrancheOverrideConflict => "tranche-override-conflict",
             Rule::TrancheOverCapacity => "tranche-over-capacity",
+            Rule::ExportDiffers => "export-differs",
         }
     }
 
@@ -127,7 +130,8 @@ impl Rule {
             | Rule::FeaturesLost
             | Rule::Undecided
             | Rule::UnitNotResponded
-            | Rule::RespondedInFuture => Some(Warning),
+            | Rule::RespondedInFuture
+            | Rule::ExportDiffers => Some(Warning),
             Rule::DelegationNoWhitelist
             | Rule::UnflaggedMove
             | Rule::LateRequest
@@ -304,6 +308,8 @@ mod tests {
             ("invalid-data", Some(Error)),
             ("broken-link", Some(Error)),
             ("responded-in-future", Some(Warning)),
+            // SPEC §10.
+            ("export-differs", Some(Warning)),
         ];
         assert_eq!(spec.len(), Rule::ALL.len());
         for (id, severity) in spec {

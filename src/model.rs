@@ -18,6 +18,9 @@ pub struct Model {
     pub pages: Vec<Page>,
     /// `data/migration.yaml`, or the defaults.
     pub policy: Policy,
+    /// Where the phone database's export and a unit file give one line different values
+    /// (`export-differs`), found as they were merged: rules see only the merged lines.
+    pub export_differs: Vec<crate::finding::Finding>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +37,34 @@ pub struct Site {
     pub audiences: Vec<Audience>,
     /// Trusted authors: markdown's raw HTML is published as written, not sanitised.
     pub raw_html: bool,
+    /// `lines_from:`: where the lines come from besides the unit files.
+    pub lines_from: Option<LinesFrom>,
+}
+
+/// `lines_from:` in site.yaml: the phone database's export and how to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LinesFrom {
+    /// Relative to `data/`.
+    pub file: String,
+    /// For a spreadsheet; `None`: its first sheet.
+    pub sheet: Option<String>,
+    /// The export's column header for each of our keys it gives.
+    pub columns: ExportColumns,
+    /// The export's names for units -> unit ids.
+    pub units: BTreeMap<String, String>,
+    /// The line of `lines_from:` in site.yaml.
+    pub line: u32,
+}
+
+/// The export's column headers, by the line key each column gives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExportColumns {
+    pub ext: String,
+    pub unit: String,
+    pub holder: Option<String>,
+    pub email: Option<String>,
+    pub ms_teams: Option<String>,
+    pub uses: Option<String>,
 }
 
 impl Site {

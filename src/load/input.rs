@@ -19,6 +19,10 @@ use crate::finding::Finding;
 /// real migration (a few MB for 10,000 lines).
 pub const MAX_TEXT_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The largest export of the phone database read (`lines_from`): a spreadsheet of
+/// 100,000 lines is a few MB, a CSV of them less.
+pub const MAX_EXPORT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The largest static file published (a guide's PDF or a training video, not a disk image).
 pub const MAX_STATIC_BYTES: u64 = 512 * 1024 * 1024;
 

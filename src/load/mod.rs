@@ -9,6 +9,7 @@
 
 // Crate-visible for the fuzz targets (`crate::fuzzing`), which drive each loader alone.
 pub(crate) mod content;
+pub(crate) mod export;
 pub(crate) mod fast;
 pub mod input;
 pub(crate) mod migration;
@@ -64,6 +65,16 @@ pub struct Cache {
     /// The policy the units were read against: when data/migration.yaml changes, every
     /// unit file is read again, since what they may hold has changed.
     policy: Option<crate::model::Policy>,
+    /// The export's rows, while its bytes and `lines_from` stay the same.
+    export: Option<ExportRead>,
+}
+
+/// What reading the export gave.
+struct ExportRead {
+    from: crate::model::LinesFrom,
+    hash: blake3::Hash,
+    export: export::Export,
+    problems: Vec<Finding>,
 }
 
 impl Cache {
@@ -368,6 +379,31 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         seen.insert(file);
     }
 
+    if let Some(from) = model.site.as_ref().and_then(|s| s.lines_from.clone()) {
+        let file = format!("data/{}", from.file);
+        let before = problems.len();
+        lines_from(&root, &file, &from, cache, &mut problems)?;
+        if problems.len() > before {
+            complete.extensions = false;
+        }
+        if let Some(read) = &cache.export {
+            export::merge(
+                &file,
+                &read.export,
+                &from,
+                &model.policy,
+                &mut model.units,
+                &mut problems,
+                &mut model.export_differs,
+            );
+        }
+        if cache.forget {
+            cache.export = None;
+        }
+    } else {
+        cache.export = None;
+    }
+
     for (relative, path) in visible(root.list("content", usize::MAX, &mut problems)?) {
         if !relative.ends_with(".md") {
             continue;
@@ -398,6 +434,57 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
 
     validate::model(&mut model, &complete, &mut problems);
     Ok(Loaded { model, problems })
+}
+
+/// Reads the export `file` that `from` names into `cache.export`, unless its bytes and
+/// `from` are as when it was last read; its problems go to `problems` either way.
+fn lines_from(
+    root: &Root,
+    file: &str,
+    from: &crate::model::LinesFrom,
+    cache: &mut Cache,
+    problems: &mut Vec<Finding>,
+) -> Result<()> {
+    let bytes = match root.bytes(file, input::MAX_EXPORT_BYTES)? {
+        Input::Read(bytes) => bytes,
+        Input::Absent => {
+            cache.export = None;
+            problems.push(Finding::invalid(
+                "missing file",
+                "data/site.yaml",
+                Some(from.line),
+                format!(
+                    "`lines_from` names {file}, which is not there: put the phone database's \
+                        export there, or correct `file`"
+                ),
+            ));
+            return Ok(());
+        }
+        Input::Refused(refused) => {
+            cache.export = None;
+            problems.push(refused);
+            return Ok(());
+        }
+    };
+    let hash = blake3::hash(&bytes);
+    let fresh = cache
+        .export
+        .as_ref()
+        .is_some_and(|read| read.hash == hash && &read.from == from);
+    if !fresh {
+        let mut found = Vec::new();
+        let export = export::read(file, &bytes, from, &mut found);
+        cache.export = Some(ExportRead {
+            from: from.clone(),
+            hash,
+            export,
+            problems: found,
+        });
+    }
+    if let Some(read) = &cache.export {
+        problems.extend(read.problems.iter().cloned());
+    }
+    Ok(())
 }
 
 /// The text of the YAML file `file`, or `None` if it is absent or refused (the refusal and

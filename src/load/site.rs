@@ -1,11 +1,13 @@
 //! `data/site.yaml`: the site's title, organisation, deadline, holidays and audiences.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::values::Values;
 use super::yaml::{Spot, line_of, parse_or_report};
 use crate::finding::Finding;
-use crate::model::{Audience, Site};
+use crate::model::{Audience, ExportColumns, LinesFrom, Site};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +22,28 @@ struct RawSite {
     audiences: Option<Vec<Spot<RawAudience>>>,
     #[serde(default)]
     raw_html: bool,
+    lines_from: Option<Spot<RawLinesFrom>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLinesFrom {
+    file: Option<Spot<String>>,
+    sheet: Option<String>,
+    columns: Option<RawColumns>,
+    #[serde(default)]
+    units: BTreeMap<String, Spot<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumns {
+    ext: Option<String>,
+    unit: Option<String>,
+    holder: Option<String>,
+    email: Option<String>,
+    ms_teams: Option<String>,
+    uses: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +174,7 @@ pub fn site(
             exports: a.value.exports && a.value.personal_data,
         });
     }
+    let lines_from = raw.lines_from.as_ref().and_then(|l| lines_from(&mut v, l));
     Some(Site {
         title: title.unwrap_or_default(),
         organisation: organisation.unwrap_or_default(),
@@ -160,5 +185,86 @@ pub fn site(
         holidays,
         audiences,
         raw_html: raw.raw_html,
+        lines_from,
+    })
+}
+
+/// `lines_from:`, with its file under `data/` and the two columns every line needs.
+fn lines_from(v: &mut Values, raw: &Spot<RawLinesFrom>) -> Option<LinesFrom> {
+    let at = line_of(raw);
+    let l = &raw.value;
+    let example = "file: phone-export.csv";
+    let file = v.required(l.file.as_ref(), at, "file", "`lines_from`", example);
+    let file = file.and_then(|f| {
+        let name = f.value.trim();
+        let lower = name.to_ascii_lowercase();
+        let kind = [".csv", ".xlsx", ".ods"].iter().any(|e| lower.ends_with(e));
+        // Under data/ and nowhere else: the root's other folders are published or built.
+        let inside = !name.starts_with('/')
+            && !name.contains('\\')
+            && name
+                .split('/')
+                .all(|part| !part.is_empty() && part != ".." && part != ".");
+        if !kind || !inside {
+            v.bad(
+                line_of(f).or(at),
+                format!(
+                    "`file: {name}` cannot be the export: name a .csv, .xlsx or .ods file under \
+                        data/, like `{example}` for data/phone-export.csv"
+                ),
+            );
+            return None;
+        }
+        if l.sheet.is_some() && lower.ends_with(".csv") {
+            v.bad(
+                line_of(f).or(at),
+                format!("`sheet` is for a spreadsheet, and {name} is a CSV file: remove `sheet`"),
+            );
+        }
+        Some(name.to_string())
+    });
+    let columns = v.required(
+        l.columns.as_ref(),
+        at,
+        "columns",
+        "`lines_from`",
+        "columns: {ext: Extension, unit: Department}",
+    );
+    let columns = columns.and_then(|c| {
+        let ext = v.required_text(
+            c.ext.clone(),
+            at,
+            "ext",
+            "`lines_from: columns`",
+            "ext: Extension",
+        );
+        let unit = v.required_text(
+            c.unit.clone(),
+            at,
+            "unit",
+            "`lines_from: columns`",
+            "unit: Department",
+        );
+        Some(ExportColumns {
+            ext: ext?,
+            unit: unit?,
+            holder: c.holder.clone(),
+            email: c.email.clone(),
+            ms_teams: c.ms_teams.clone(),
+            uses: c.uses.clone(),
+        })
+    });
+    let mut units = BTreeMap::new();
+    for (name, id) in &l.units {
+        if let Some(id) = v.id(id, "units") {
+            units.insert(name.clone(), id);
+        }
+    }
+    Some(LinesFrom {
+        file: file?,
+        sheet: l.sheet.clone(),
+        columns: columns?,
+        units,
+        line: at.unwrap_or(1),
     })
 }

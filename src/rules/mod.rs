@@ -133,6 +133,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     units::future_responses(model, today, &mut findings);
     findings.append(&mut placement_findings);
     let loads = placement::loads(&index, &placed, &mut findings);
+    findings.extend(model.export_differs.iter().cloned());
     overrule(&model.policy, &mut findings);
     finding::par_sort(&mut findings);
     Analysis {

@@ -20,6 +20,16 @@ const LEVELS: &[(&str, &str, &str)] = &[
         "title: T\naudiences:\n  - id: a\n    zzqqxxyy: 1\n",
     ),
     (
+        "### The phone database's export",
+        "data/site.yaml",
+        "title: T\nlines_from:\n  file: a.csv\n  zzqqxxyy: 1\n",
+    ),
+    (
+        "### The export's columns",
+        "data/site.yaml",
+        "title: T\nlines_from:\n  file: a.csv\n  columns:\n    ext: E\n    zzqqxxyy: 1\n",
+    ),
+    (
         "## tranches.yaml",
         "data/tranches.yaml",
         "- number: 1\n  zzqqxxyy: 1\n",

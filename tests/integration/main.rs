@@ -9,6 +9,7 @@ mod incremental;
 #[cfg(unix)]
 mod inputs;
 mod invalid_data;
+mod lines_from;
 mod output;
 mod policy_pages;
 mod policy_rules;

@@ -35,6 +35,15 @@ pub fn is_answer_file(name: &str) -> bool {
     [".csv", ".xlsx", ".ods"].iter().any(|e| lower.ends_with(e))
 }
 
+/// Whether `name` is a spreadsheet in a format answers are not read from, which would
+/// otherwise be passed over unsaid.
+pub fn is_unread_spreadsheet(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".xls", ".xlsm", ".xlsb", ".numbers", ".tsv"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
 /// Reads the answer file `file` (its path from the root), whose bytes are `bytes`: the
 /// first sheet of a workbook (the checklist's `Lines`), or the CSV file.
 pub fn read(file: &str, bytes: &[u8], problems: &mut Vec<Finding>) -> Answers {
@@ -84,13 +93,19 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
             .as_ref()
             .map(|s| format!(" (sheet `{s}`)"))
             .unwrap_or_default();
+        // checklist.csv has no `unit` column: the workbook does, to come back as it is.
+        let add_unit = if missing.contains(&"unit") {
+            " (add a `unit` column naming the unit on every row)"
+        } else {
+            ""
+        };
         problems.push(Finding::invalid(
             "missing column",
             file,
             Some(table.first),
             format!(
                 "the header row of {file}{sheet} has no column {}: an answer file is a \
-                    checklist as downloaded, whose header names unit, ext and decision",
+                    checklist as downloaded, whose header names unit, ext and decision{add_unit}",
                 missing
                     .iter()
                     .map(|m| format!("`{m}`"))

@@ -501,10 +501,22 @@ fn answer_files(
 ) -> Result<()> {
     let mut files = Vec::new();
     for (relative, path) in visible(root.list("data/answers", usize::MAX, problems)?) {
+        let file = format!("data/answers/{relative}");
+        if answers::is_unread_spreadsheet(&relative) {
+            problems.push(Finding::invalid(
+                "not a spreadsheet",
+                &file,
+                None,
+                format!(
+                    "{file} is not read: answers are .xlsx, .ods or .csv files; open it and \
+                        save it as .xlsx (Excel Workbook), or remove it"
+                ),
+            ));
+            continue;
+        }
         if !answers::is_answer_file(&relative) {
             continue;
         }
-        let file = format!("data/answers/{relative}");
         let bytes = match root.bytes_at(&file, &path, input::MAX_EXPORT_BYTES)? {
             Input::Read(bytes) => bytes,
             Input::Absent => continue,

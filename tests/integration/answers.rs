@@ -105,6 +105,17 @@ fn a_filled_in_checklist_xlsx_is_an_answer() {
     // The answer's decision applies where the unit file gives none.
     assert_eq!(row(&rows, "81006")[8], "move");
     assert_eq!(row(&rows, "81001")[8], "move");
+    let page = fs::read_to_string(
+        out.path()
+            .join("coordinators/units/balliol-example/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains(
+            "<dt>Answer to the project</dt><dd><strong class=\"tag tag--completed\">Answered</strong>"
+        ),
+        "the page shows the unit answered, undated"
+    );
     // And its requested date, as the rebuilt workbook shows it.
     let bytes = fs::read(
         out.path()
@@ -154,7 +165,10 @@ fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
             .join("coordinators/units/balliol-example/index.html"),
     )
     .unwrap();
-    assert!(page.contains("Answered on"), "the page shows the date");
+    assert!(
+        page.contains("Answered on 12 April 2022"),
+        "the page shows the date"
+    );
 }
 
 #[test]

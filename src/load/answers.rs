@@ -125,105 +125,91 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        let mut good = true;
-        let mut bad = |header: &str, message: String| {
-            good = false;
-            problems.push(Finding::invalid(
-                "bad value",
-                file,
-                Some(number),
-                format!("{}: {message}", export::place(table, header)),
-            ));
-        };
-        let mut text = |column: Option<(usize, &str)>| -> Option<String> {
+        // Each cell's problem, by column header: a row with any is not applied.
+        let mut wrong: Vec<(&str, String)> = Vec::new();
+        let mut text = |column: Option<(usize, &'static str)>| -> Option<String> {
             let (i, header) = column?;
             let cell = cells.get(i).unwrap_or(&empty);
-            match cell.text() {
-                Some(t) => Some(t),
-                None => {
-                    bad(
-                        header,
-                        format!("{} cannot be read: write it as text", shown(cell)),
-                    );
-                    None
-                }
+            let text = cell.text();
+            if text.is_none() {
+                wrong.push((
+                    header,
+                    format!("{} cannot be read: write it as text", shown(cell)),
+                ));
             }
+            text
         };
-        let unit = text(unit_at).unwrap_or_default();
-        let ext = text(ext_at).unwrap_or_default();
-        let decision = text(decision_at).unwrap_or_default();
-        let mut date = |column: Option<(usize, &str)>| -> Option<NaiveDate> {
+        let unit = text(unit_at);
+        let ext = text(ext_at);
+        let decision = text(decision_at);
+        let mut date = |column: Option<(usize, &'static str)>| -> Option<NaiveDate> {
             let (i, header) = column?;
-            match cells.get(i).unwrap_or(&empty) {
-                Cell::Empty => None,
-                Cell::Date(iso) => match iso.get(..10).and_then(super::values::parse_date) {
-                    Some(d) => Some(d),
+            let cell = cells.get(i).unwrap_or(&empty);
+            let written = match cell {
+                Cell::Empty => return None,
+                // A date cell, as calamine shows it: the day, then any time of day.
+                Cell::Date(iso) => iso.get(..10).unwrap_or(iso).to_string(),
+                cell => match cell.text() {
+                    Some(t) if t.is_empty() => return None,
+                    Some(t) => t,
                     None => {
-                        bad(
-                            header,
-                            format!("`{iso}` is not a date: write it as 2022-05-31"),
-                        );
-                        None
-                    }
-                },
-                cell => {
-                    let Some(t) = cell.text() else {
-                        bad(
+                        wrong.push((
                             header,
                             format!("{} cannot be read: write the date", shown(cell)),
-                        );
+                        ));
                         return None;
-                    };
-                    match super::values::parse_date(&t) {
-                        Some(d) => Some(d),
-                        None if t.is_empty() => None,
-                        None => {
-                            bad(
-                                header,
-                                format!("`{t}` is not a date: write it as 2022-05-31"),
-                            );
-                            None
-                        }
                     }
-                }
+                },
+            };
+            let date = super::values::parse_date(&written);
+            if date.is_none() {
+                wrong.push((
+                    header,
+                    format!("`{written}` is not a date: write it as 2022-05-31"),
+                ));
             }
+            date
         };
         let requested = date(requested_at);
         let answered = date(answered_at);
-        let mut bad = |header: &str, message: String| {
-            good = false;
-            problems.push(Finding::invalid(
-                "bad value",
-                file,
-                Some(number),
-                format!("{}: {message}", export::place(table, header)),
-            ));
-        };
-        if unit.is_empty() {
-            bad(
+        if unit.as_deref() == Some("") {
+            wrong.push((
                 "unit",
                 "no unit: the row must name its unit, as downloaded".into(),
-            );
+            ));
         }
-        if ext.is_empty() || !ext.bytes().all(|b| b.is_ascii_digit()) {
-            bad(
+        match ext.as_deref() {
+            Some("") => wrong.push((
+                "ext",
+                "no extension: the row must give it, as downloaded".into(),
+            )),
+            Some(ext) if !ext.bytes().all(|b| b.is_ascii_digit()) => wrong.push((
                 "ext",
                 format!("`{ext}` is not an extension: write digits only, as downloaded"),
-            );
+            )),
+            _ => {}
         }
-        let decision = match decision.to_ascii_lowercase().as_str() {
+        let decision = match decision.unwrap_or_default().to_ascii_lowercase().as_str() {
             "" => None,
             "move" => Some(Decision::Move),
             "stay" => Some(Decision::Stay),
             other => {
-                bad(
+                wrong.push((
                     "decision",
                     format!("`{other}` is not a decision: choose move or stay, or leave it empty"),
-                );
+                ));
                 None
             }
         };
-        if good {
+        for (header, message) in &wrong {
+            problems.push(Finding::invalid(
+                "bad value",
+                file,
+                Some(number),
+                format!("{}: {message}", export::place(table, header)),
+            ));
+        }
+        if let (true, Some(unit), Some(ext)) = (wrong.is_empty(), unit, ext) {
             out.push(Row {
                 row: number,
                 unit,
@@ -469,6 +455,35 @@ mod tests {
         assert!(told[1].0 == Some(3) && told[1].1.starts_with("column `ext`: `7a`"));
         assert!(told[2].0 == Some(4) && told[2].1.starts_with("column `decision`: `later`"));
         assert!(told[3].0 == Some(5) && told[3].1.starts_with("column `requested`: `31/05"));
+    }
+
+    #[test]
+    fn a_cell_that_is_not_text_is_told_once_with_its_sheet() {
+        let text = |t: &str| Cell::Text(t.into());
+        let table = Table {
+            sheet: Some("Lines".into()),
+            first: 1,
+            rows: vec![
+                vec![text("unit"), text("ext"), text("decision")],
+                vec![
+                    text("u"),
+                    Cell::Date("2022-04-01".into()),
+                    Cell::Formula("J3".into()),
+                ],
+            ],
+        };
+        let mut problems = Vec::new();
+        assert_eq!(rows("data/answers/u.xlsx", &table, &mut problems), []);
+        let told: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            told,
+            [
+                "sheet `Lines`, column `ext`: the date `2022-04-01` cannot be read: write it as \
+                    text",
+                "sheet `Lines`, column `decision`: the formula `=J3` cannot be read: write it \
+                    as text",
+            ]
+        );
     }
 
     #[test]

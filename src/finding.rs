@@ -51,10 +51,11 @@ pub enum Rule {
     TrancheOverrideConflict,
     TrancheOverCapacity,
     ExportDiffers,
+    AnswerDiffers,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 22] = [
         Rule::InvalidData,
         Rule::BrokenLink,
         Rule::SeparateTeams,
@@ -76,6 +77,7 @@ impl Rule {
         Rule::TrancheOverrideConflict,
         Rule::TrancheOverCapacity,
         Rule::ExportDiffers,
+        Rule::AnswerDiffers,
     ];
 
     /// The id reports, CSV files and SPEC §4 name the rule by.
@@ -102,6 +104,7 @@ impl Rule {
             Rule::TrancheOverrideConflict => "tranche-override-conflict",
             Rule::TrancheOverCapacity => "tranche-over-capacity",
             Rule::ExportDiffers => "export-differs",
+            Rule::AnswerDiffers => "answer-differs",
         }
     }
 
@@ -131,7 +134,8 @@ impl Rule {
             | Rule::Undecided
             | Rule::UnitNotResponded
             | Rule::RespondedInFuture
-            | Rule::ExportDiffers => Some(Warning),
+            | Rule::ExportDiffers
+            | Rule::AnswerDiffers => Some(Warning),
             Rule::DelegationNoWhitelist
             | Rule::UnflaggedMove
             | Rule::LateRequest
@@ -310,6 +314,7 @@ mod tests {
             ("responded-in-future", Some(Warning)),
             // SPEC §10.
             ("export-differs", Some(Warning)),
+            ("answer-differs", Some(Warning)),
         ];
         assert_eq!(spec.len(), Rule::ALL.len());
         for (id, severity) in spec {

@@ -21,6 +21,9 @@ pub struct Model {
     /// Where the phone database's export and a unit file give one line different values
     /// (`export-differs`), found as they were merged: rules see only the merged lines.
     pub export_differs: Vec<crate::finding::Finding>,
+    /// Lines whose unit file and answer file (data/answers/) give different values
+    /// (`answer-differs`), found as the answers were applied.
+    pub answer_differs: Vec<crate::finding::Finding>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +195,9 @@ pub struct Unit {
     pub responded: Option<NaiveDate>,
     /// The line of `responded:` (or 1 when absent).
     pub responded_line: u32,
+    /// The answer file (data/answers/) that says the unit answered, when it gives no
+    /// `answered` date: the unit has responded all the same, on a date not known.
+    pub answered_in: Option<String>,
     pub lines: Vec<Line>,
     pub groups: Vec<Group>,
 }

@@ -36,7 +36,7 @@ pub struct Export {
 
 /// A cell, whatever the file kind: CSV cells are all text.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(super) enum Cell {
     Empty,
     Text(String),
     Number(f64),
@@ -50,7 +50,7 @@ enum Cell {
 }
 
 impl Cell {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -60,7 +60,7 @@ impl Cell {
 
     /// The text a cell of text, a number or a yes/no holds; `None` for a date, an error or
     /// a formula, which no column of the export may hold.
-    fn text(&self) -> Option<String> {
+    pub(super) fn text(&self) -> Option<String> {
         match self {
             Cell::Empty => Some(String::new()),
             Cell::Text(t) => Some(t.trim().to_string()),
@@ -81,12 +81,12 @@ fn number_text(n: f64) -> String {
 }
 
 /// A sheet's cells, row by row, with the row number of the first.
-struct Table {
+pub(super) struct Table {
     /// The sheet's name, for a spreadsheet.
-    sheet: Option<String>,
+    pub(super) sheet: Option<String>,
     /// The spreadsheet's number of the first row (1 unless rows above it are empty).
-    first: u32,
-    rows: Vec<Vec<Cell>>,
+    pub(super) first: u32,
+    pub(super) rows: Vec<Vec<Cell>>,
 }
 
 /// Reads the export `file` (its path from the root, as findings name it), whose bytes are
@@ -113,7 +113,7 @@ pub fn read(file: &str, bytes: &[u8], from: &LinesFrom, problems: &mut Vec<Findi
 /// A CSV export: UTF-8 (a byte order mark, as Excel writes, is dropped), separated by
 /// commas, or by semicolons when the header has a semicolon and no comma (as Excel saves
 /// CSV where the decimal mark is a comma).
-fn csv_table(file: &str, bytes: &[u8]) -> Result<Table, Finding> {
+pub(super) fn csv_table(file: &str, bytes: &[u8]) -> Result<Table, Finding> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(Finding::invalid(
@@ -190,7 +190,7 @@ fn csv_table(file: &str, bytes: &[u8]) -> Result<Table, Finding> {
 }
 
 /// The sheet `sheet` (or the first) of an XLSX or ODS workbook.
-fn workbook_table(
+pub(super) fn workbook_table(
     file: &str,
     bytes: &[u8],
     sheet: Option<&str>,
@@ -312,7 +312,7 @@ fn workbook_table(
 }
 
 /// Where a cell is, for a message: "column `Extension`", with the sheet for a spreadsheet.
-fn place(table: &Table, header: &str) -> String {
+pub(super) fn place(table: &Table, header: &str) -> String {
     match &table.sheet {
         Some(sheet) => format!("sheet `{sheet}`, column `{header}`"),
         None => format!("column `{header}`"),

@@ -8,6 +8,7 @@
 //! caller gets whatever could be loaded together with every problem found.
 
 // Crate-visible for the fuzz targets (`crate::fuzzing`), which drive each loader alone.
+pub(crate) mod answers;
 pub(crate) mod content;
 pub(crate) mod export;
 pub(crate) mod fast;
@@ -67,6 +68,8 @@ pub struct Cache {
     policy: Option<crate::model::Policy>,
     /// The export's rows, while its bytes and `lines_from` stay the same.
     export: Option<ExportRead>,
+    /// Each answer file's rows and problems, by path, with the hash of its bytes.
+    answers: HashMap<String, (blake3::Hash, answers::Answers, Vec<Finding>)>,
 }
 
 /// What reading the export gave.
@@ -403,6 +406,7 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
     } else {
         cache.export = None;
     }
+    answer_files(&root, &mut model, cache, &mut problems)?;
 
     for (relative, path) in visible(root.list("content", usize::MAX, &mut problems)?) {
         if !relative.ends_with(".md") {
@@ -483,6 +487,69 @@ fn lines_from(
     }
     if let Some(read) = &cache.export {
         problems.extend(read.problems.iter().cloned());
+    }
+    Ok(())
+}
+
+/// Reads the answer files of data/answers/ (each again only when its bytes changed) and
+/// applies them to the units' lines.
+fn answer_files(
+    root: &Root,
+    model: &mut Model,
+    cache: &mut Cache,
+    problems: &mut Vec<Finding>,
+) -> Result<()> {
+    let mut files = Vec::new();
+    for (relative, path) in visible(root.list("data/answers", usize::MAX, problems)?) {
+        let file = format!("data/answers/{relative}");
+        if answers::is_unread_spreadsheet(&relative) {
+            problems.push(Finding::invalid(
+                "not a spreadsheet",
+                &file,
+                None,
+                format!(
+                    "{file} is not read: answers are .xlsx, .ods or .csv files; open it and \
+                        save it as .xlsx (Excel Workbook), or remove it"
+                ),
+            ));
+            continue;
+        }
+        if !answers::is_answer_file(&relative) {
+            continue;
+        }
+        let bytes = match root.bytes_at(&file, &path, input::MAX_EXPORT_BYTES)? {
+            Input::Read(bytes) => bytes,
+            Input::Absent => continue,
+            Input::Refused(refused) => {
+                problems.push(refused);
+                continue;
+            }
+        };
+        let hash = blake3::hash(&bytes);
+        if cache.answers.get(&file).is_none_or(|(h, _, _)| *h != hash) {
+            let mut found = Vec::new();
+            let read = answers::read(&file, &bytes, &mut found);
+            cache.answers.insert(file.clone(), (hash, read, found));
+        }
+        files.push(file);
+    }
+    cache.answers.retain(|file, _| files.contains(file));
+    let mut read = Vec::new();
+    for file in &files {
+        if let Some((_, answers, found)) = cache.answers.get(file) {
+            problems.extend(found.iter().cloned());
+            read.push((file.clone(), answers));
+        }
+    }
+    answers::apply(
+        &read,
+        &model.policy,
+        &mut model.units,
+        problems,
+        &mut model.answer_differs,
+    );
+    if cache.forget {
+        cache.answers.clear();
     }
     Ok(())
 }

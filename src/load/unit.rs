@@ -158,6 +158,7 @@ fn unit_from_raw(
         coordinator,
         responded,
         responded_line: raw.responded.as_ref().and_then(line_of).unwrap_or(1),
+        answered_in: None,
         lines,
         groups,
     })

@@ -23,7 +23,7 @@ fn task(title: String, hint: String, state: &'static str, label: impl Into<Strin
 
 /// A step done once the unit has answered the project.
 fn answered(unit: &Unit) -> (&'static str, String) {
-    if unit.responded.is_some() {
+    if unit.responded.is_some() || unit.answered_in.is_some() {
         ("completed", "Completed".to_string())
     } else {
         ("to-do", "To do".to_string())
@@ -46,6 +46,7 @@ fn answer_state(ctx: &Ctx, unit: &Unit) -> (&'static str, String) {
             "completed",
             format!("Answered on {}", long_date(ctx.dates(), d)),
         ),
+        None if unit.answered_in.is_some() => ("completed", "Answered".to_string()),
         None => {
             let days = (deadline - ctx.checked.today).num_days();
             match days {

@@ -134,6 +134,7 @@ pub fn analyse(model: &Model, today: NaiveDate) -> Analysis {
     findings.append(&mut placement_findings);
     let loads = placement::loads(&index, &placed, &mut findings);
     findings.extend(model.export_differs.iter().cloned());
+    findings.extend(model.answer_differs.iter().cloned());
     overrule(&model.policy, &mut findings);
     finding::par_sort(&mut findings);
     Analysis {

@@ -140,6 +140,7 @@ pub(crate) mod tests {
             coordinator: None,
             responded: None,
             responded_line: 1,
+            answered_in: None,
             lines: vec![],
             groups: vec![],
         }

@@ -23,7 +23,7 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
                 None => status::blocks(unit, l).is_empty(),
             })
             .count();
-        if unit.responded.is_none() && awaiting > 0 {
+        if unit.responded.is_none() && unit.answered_in.is_none() && awaiting > 0 {
             let days = (today - deadline).num_days();
             let which = match flag {
                 Some(flag) => format!("flagged in the {flag}"),

@@ -1,5 +1,6 @@
 //! The integration tests: the `cutover` binary run over fixture sites in `tests/fixtures/`.
 
+mod answers;
 mod build;
 mod check;
 mod documented;

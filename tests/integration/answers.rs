@@ -1,0 +1,231 @@
+//! Answers (SPEC §10): coordinators' returned checklists in data/answers/, applied to the
+//! units' lines. The XLSX answer is the small site's own checklist.xlsx filled in by
+//! openpyxl (tests/fixtures/answers/fill.py): the round trip a coordinator makes.
+
+use std::fs;
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader as _, Xlsx};
+use chrono::NaiveDate;
+use cutover::{Caches, render_site, render_site_cached};
+use serde_json::Value;
+
+use crate::{TODAY, build, check_json, fixtures, site_copy, stderr};
+
+/// The small site with `files` (name, bytes) in data/answers/.
+fn answered(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let site = site_copy("small");
+    let dir = site.path().join("data/answers");
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    site
+}
+
+fn xlsx() -> Vec<u8> {
+    fs::read(fixtures().join("answers/balliol-example-answered.xlsx")).unwrap()
+}
+
+fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// A built checklist's CSV rows of `unit`.
+fn checklist(out: &Path, unit: &str) -> Vec<Vec<String>> {
+    let csv = out.join(format!("coordinators/units/{unit}/checklist.csv"));
+    let mut reader = csv::Reader::from_path(csv).unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn row<'a>(rows: &'a [Vec<String>], ext: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r[0] == ext)
+        .unwrap_or_else(|| panic!("no row for {ext}"))
+}
+
+#[test]
+fn a_filled_in_checklist_xlsx_is_an_answer() {
+    // Without the answer: 81006 is undecided and the unit has not responded.
+    let plain = site_copy("small");
+    let (_, report) = check_json(plain.path());
+    assert!(
+        findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example")
+    );
+
+    let site = answered(&[("balliol-example.xlsx", &xlsx())]);
+    let (_, report) = check_json(site.path());
+    assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
+    // The file is an answer, without a date: the unit has responded.
+    assert!(
+        !findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example"),
+        "{report:#}"
+    );
+    // Where the unit file gives a decision or a requested date, it wins, with a warning
+    // naming both places.
+    let differs = findings(&report, "answer-differs");
+    assert_eq!(differs.len(), 2, "{differs:#?}");
+    let decision = differs.iter().find(|f| f["exts"][0] == "81001").unwrap();
+    assert_eq!(decision["severity"], "warning");
+    assert_eq!(decision["file"], "data/units/balliol-example.yaml");
+    assert_eq!(decision["line"], 5);
+    let message = decision["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "`decision` is move here and stay in data/answers/balliol-example.xlsx sheet \
+                `Lines`, row 2, column `decision`"
+        ),
+        "{message}"
+    );
+    let requested = differs.iter().find(|f| f["exts"][0] == "81002").unwrap();
+    let message = requested["message"].as_str().unwrap();
+    assert!(
+        message.contains("`requested` is 2022-04-20 here and 2022-05-02 in"),
+        "{message}"
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), out.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows = checklist(out.path(), "balliol-example");
+    // The answer's decision applies where the unit file gives none.
+    assert_eq!(row(&rows, "81006")[8], "move");
+    assert_eq!(row(&rows, "81001")[8], "move");
+    let page = fs::read_to_string(
+        out.path()
+            .join("coordinators/units/balliol-example/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains(
+            "<dt>Answer to the project</dt><dd><strong class=\"tag tag--completed\">Answered</strong>"
+        ),
+        "the page shows the unit answered, undated"
+    );
+    // And its requested date, as the rebuilt workbook shows it.
+    let bytes = fs::read(
+        out.path()
+            .join("coordinators/units/balliol-example/checklist.xlsx"),
+    )
+    .unwrap();
+    let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let lines = book.worksheet_range("Lines").unwrap();
+    let requested = lines
+        .rows()
+        .find(|r| r[1] == Data::String("81006".into()))
+        .map(|r| r[10].clone())
+        .unwrap();
+    let date = match requested {
+        Data::DateTime(d) => d.as_datetime().unwrap().date(),
+        other => panic!("requested is {other:?}"),
+    };
+    assert_eq!(date, NaiveDate::from_ymd_opt(2022, 6, 1).unwrap());
+}
+
+/// A CSV answer as Excel saves it where `;` separates: a BOM, CRLF, and an `answered`
+/// column giving the date the unit responded.
+const CSV: &str = "\u{feff}unit;ext;holder;decision;requested;answered\r\n\
+    balliol-example;81006;Oli Sample;Move;2022-06-01;2022-04-12\r\n\
+    balliol-example;81005;Ned Sample;move;;2022-04-12\r\n";
+
+#[test]
+fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
+    let site = answered(&[("college/balliol.csv", CSV.as_bytes())]);
+    let (_, report) = check_json(site.path());
+    assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
+    assert!(findings(&report, "answer-differs").is_empty(), "{report:#}");
+    assert!(
+        !findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example")
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), out.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        row(&checklist(out.path(), "balliol-example"), "81006")[8],
+        "move"
+    );
+    let page = fs::read_to_string(
+        out.path()
+            .join("coordinators/units/balliol-example/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("Answered on 12 April 2022"),
+        "the page shows the date"
+    );
+}
+
+#[test]
+fn two_answer_files_disagreeing_on_a_line_are_invalid_data() {
+    let other = CSV.replace("Move;2022-06-01", "stay;");
+    let site = answered(&[("a.csv", CSV.as_bytes()), ("b.csv", other.as_bytes())]);
+    let (_, report) = check_json(site.path());
+    let invalid = findings(&report, "invalid-data");
+    assert_eq!(invalid.len(), 1, "{invalid:#?}");
+    assert_eq!(invalid[0]["file"], "data/answers/b.csv");
+    assert_eq!(invalid[0]["line"], 2);
+    let message = invalid[0]["message"].as_str().unwrap();
+    assert!(message.contains("data/answers/a.csv row 2"), "{message}");
+}
+
+/// As `serve` rebuilds: a changed answer file is read again.
+#[test]
+fn a_cached_rebuild_reads_an_answer_file_again_when_it_changes() {
+    let site = answered(&[("balliol.csv", CSV.as_bytes())]);
+    let root = site.path();
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let mut caches = Caches::default();
+    let page = "coordinators/units/balliol-example/checklist.csv";
+    let of = |site: &cutover::Rendered| {
+        site.files
+            .iter()
+            .find(|(p, _)| p == page)
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .unwrap()
+    };
+    let first = render_site_cached(root, today, None, &mut caches).unwrap();
+    assert!(of(&first).contains(
+        "Oli Sample,oli.sample@example.ac.uk,true,MS Teams,,college-lodge (hunt),moving,move"
+    ));
+
+    fs::write(
+        root.join("data/answers/balliol.csv"),
+        CSV.replace("Move;", ";"),
+    )
+    .unwrap();
+    let cached = render_site_cached(root, today, None, &mut caches).unwrap();
+    let full = render_site(root, today, None).unwrap();
+    assert!(of(&cached).contains("undecided"), "{}", of(&cached));
+    assert_eq!(of(&cached), of(&full));
+
+    fs::write(
+        root.join("data/answers/balliol.csv"),
+        CSV.replace("81006", "81099"),
+    )
+    .unwrap();
+    match render_site_cached(root, today, None, &mut caches) {
+        Err(cutover::BuildError::Invalid(problems)) => assert!(
+            problems
+                .iter()
+                .any(|p| p.file == "data/answers/balliol.csv" && p.line == Some(2)),
+            "{problems:#?}"
+        ),
+        other => panic!("expected invalid data, got {:?}", other.map(|_| ())),
+    }
+}

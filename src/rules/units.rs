@@ -37,7 +37,8 @@ pub fn check(model: &Model, deadline: NaiveDate, today: NaiveDate, out: &mut Vec
                     None,
                     format!(
                         "{} has {} {which} and has not answered the project, {} after the \
-                        {deadline} deadline: add `responded:` once the coordinator has replied",
+                        {deadline} deadline: put the coordinator's answer in data/answers/ or \
+                        add `responded:` once they have replied",
                         unit.name,
                         super::counted(awaiting, "line", "lines"),
                         super::counted(days, "day", "days"),
@@ -175,7 +176,8 @@ mod tests {
                 assert_eq!(
                     out[0].message,
                     "U has 1 line that can move and has not answered the project, 6 days after \
-                        the 2022-04-14 deadline: add `responded:` once the coordinator has replied"
+                        the 2022-04-14 deadline: put the coordinator's answer in data/answers/ \
+                        or add `responded:` once they have replied"
                 );
             }
         }

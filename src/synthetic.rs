@@ -138,6 +138,26 @@ pub fn unit_file(u: usize, units: usize, lines: usize, seed: u64) -> String {
     unit(&mut dice, u, units, lines)
 }
 
+/// site.yaml without its `lines_from:` block: the synthetic units list their own lines,
+/// and the guide's export names none of them.
+fn without_lines_from(site: &str) -> String {
+    let mut kept = String::with_capacity(site.len());
+    let mut skipping = false;
+    for line in site.lines() {
+        if line.starts_with("lines_from:") {
+            skipping = true;
+            continue;
+        }
+        if skipping && (line.is_empty() || line.starts_with([' ', '#'])) {
+            continue;
+        }
+        skipping = false;
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
+}
+
 /// Writes a site of `units` units of `lines` lines into `root`, with the data and pages of
 /// the guide at `guide` (a site root, such as this repository).
 pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize, seed: u64) -> Result<()> {
@@ -148,7 +168,7 @@ pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize, seed: u
     for file in ["data/site.yaml", "data/timeline.yaml"] {
         let text =
             fs::read_to_string(guide.join(file)).with_context(|| format!("reading {file}"))?;
-        write(root.join(file), &text)?;
+        write(root.join(file), &without_lines_from(&text))?;
     }
     // Room for everyone: the size is what is measured, not the capacity findings.
     let tranches = "- number: 1\n  date: 2022-05-30\n  label: Pilot and UAT\n  pilot: true\n\

@@ -232,3 +232,68 @@ fn a_cached_rebuild_reads_the_export_again_when_it_changes() {
     fs::write(root.join("data/phone.csv"), CSV_TEXT).unwrap();
     assert!(render_site_cached(root, today, None, &mut caches).is_ok());
 }
+
+/// The bundled guide is the worked example of the round trip: its lines come from
+/// data/phone-export.xlsx (the unit files keep only what an export does not carry), and
+/// chemistry's and physics's decisions from their answers in data/answers/.
+#[test]
+fn bundled_guide_reads_its_export_and_answers() {
+    let root = crate::bundled();
+    for entry in fs::read_dir(root.join("data/units")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        for key in ["holder:", "email: ", "ms_teams:", "uses:"] {
+            let lines = text.lines().filter(|l| l.trim_start().starts_with("- "));
+            assert!(
+                lines.clone().all(|l| !l.contains(key)),
+                "{}: `{key}` is the export's",
+                path.display()
+            );
+        }
+    }
+    for unit in ["chemistry", "physics"] {
+        let text = fs::read_to_string(root.join(format!("data/units/{unit}.yaml"))).unwrap();
+        assert!(
+            !text.contains("decision:"),
+            "{unit}'s decisions are its answer's"
+        );
+    }
+    assert!(root.join("data/answers/chemistry.xlsx").is_file());
+    assert!(root.join("data/answers/physics.csv").is_file());
+
+    let (out, report) = check_json(&root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let status = |ext: &str| {
+        let line = report["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["ext"] == ext);
+        line.map(|l| (l["unit"].clone(), l["status"].clone()))
+    };
+    // Only in the export: a holder with no unit-file entry.
+    assert_eq!(status("80107"), Some(("law".into(), "undecided".into())));
+    // Decisions from chemistry.xlsx and physics.csv.
+    assert_eq!(
+        status("75202"),
+        Some(("chemistry".into(), "staying".into()))
+    );
+    assert_eq!(status("73409"), Some(("physics".into(), "staying".into())));
+    assert_eq!(status("73403"), Some(("physics".into(), "moving".into())));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(!rules.contains(&"export-differs"), "{rules:?}");
+    assert!(!rules.contains(&"answer-differs"), "{rules:?}");
+    // physics.csv's `answered` date stands for the `responded:` its unit file lost.
+    let not_responded = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unit-not-responded");
+    assert!(not_responded.clone().all(|f| f["unit"] != "physics"));
+    assert!(not_responded.clone().any(|f| f["unit"] == "law"));
+}

@@ -483,7 +483,9 @@ mod tests {
                 "{key} is not in data/migration.yaml"
             );
         }
-        assert_eq!(policy.from, "Chorus");
+        // The names read are the ones the file writes.
+        let from = BUNDLED.lines().find_map(|l| l.strip_prefix("from: "));
+        assert_eq!(Some(policy.from.as_str()), from);
         assert_eq!(policy.features.len(), 4);
         assert_eq!(policy.dates, DateStyle::EnGb);
         assert_eq!(policy.steps.len(), 6);

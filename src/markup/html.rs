@@ -444,8 +444,8 @@ mod tests {
                 "<details><summary>More</summary>\n<p>Text</p>\n</details>",
             ),
             (
-                "<abbr title=\"Telephony over Teams\">ToT</abbr>\n",
-                "<abbr title=\"Telephony over Teams\">ToT</abbr>",
+                "<abbr title=\"Private branch exchange\">PBX</abbr>\n",
+                "<abbr title=\"Private branch exchange\">PBX</abbr>",
             ),
             (
                 "<dl><dt>Term</dt><dd>Meaning</dd></dl>\n",

@@ -24,25 +24,10 @@ fn rebuild(c: &mut Criterion) {
 
     let mut caches = Caches::default();
     render_site_cached(root, today, None, &mut caches).unwrap();
-    let mut flip = false;
     let mut group = c.benchmark_group("300 units x 60 lines");
     group.sample_size(30);
-    // As in `serve`: a save, a pause (the editor, the debounce; the last build's memory
-    // is freed in the background meanwhile), then the rebuild, which alone is timed.
     group.bench_function("rebuild after editing one unit", |b| {
-        b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                flip = !flip;
-                std::fs::write(&unit, if flip { &edited } else { &original }).unwrap();
-                std::thread::sleep(Duration::from_millis(50));
-                let start = Instant::now();
-                let site = render_site_cached(root, today, None, &mut caches).unwrap();
-                total += start.elapsed();
-                drop(site);
-            }
-            total
-        })
+        b.iter_custom(|n| rebuilds(n, root, today, &unit, [&original, &edited], &mut caches))
     });
     group.bench_function("full build", |b| {
         b.iter(|| render_site(root, today, None).unwrap())
@@ -75,24 +60,36 @@ fn rebuild(c: &mut Criterion) {
     let mut group = c.benchmark_group("300 units x 60 lines, decisions in 300 answer files");
     group.sample_size(30);
     group.bench_function("rebuild after editing one answer file", |b| {
-        b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                flip = !flip;
-                std::fs::write(&answer, if flip { &edited } else { &original }).unwrap();
-                std::thread::sleep(Duration::from_millis(50));
-                let start = Instant::now();
-                let site = render_site_cached(root, today, None, &mut caches).unwrap();
-                total += start.elapsed();
-                drop(site);
-            }
-            total
-        })
+        b.iter_custom(|n| rebuilds(n, root, today, &answer, [&original, &edited], &mut caches))
     });
     group.bench_function("full build", |b| {
         b.iter(|| render_site(root, today, None).unwrap())
     });
     group.finish();
+}
+
+/// `iterations` rebuilds with `caches`, each after writing `file` with the one of its two
+/// texts it does not hold, as in `serve`: a save, a pause (the editor, the debounce; the last build's
+/// memory is freed in the background meanwhile), then the rebuild, which alone is timed.
+fn rebuilds(
+    iterations: u64,
+    root: &Path,
+    today: NaiveDate,
+    file: &Path,
+    texts: [&str; 2],
+    caches: &mut Caches,
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iterations {
+        let now = std::fs::read_to_string(file).unwrap();
+        std::fs::write(file, if now == texts[0] { texts[1] } else { texts[0] }).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let start = Instant::now();
+        let site = render_site_cached(root, today, None, caches).unwrap();
+        total += start.elapsed();
+        drop(site);
+    }
+    total
 }
 
 /// A synthetic unit file without its `decision:` lines, and the decisions taken out, by

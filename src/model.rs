@@ -208,6 +208,26 @@ pub enum Decision {
     Stay,
 }
 
+impl Decision {
+    pub const ALL: [Decision; 2] = [Decision::Move, Decision::Stay];
+
+    /// As data files, answers and checklists write it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Decision::Move => "move",
+            Decision::Stay => "stay",
+        }
+    }
+
+    /// The decisions `policy` allows: `stay` only where people may stay.
+    pub fn allowed(policy: &Policy) -> impl Iterator<Item = Decision> {
+        let stay = policy.stay;
+        Decision::ALL
+            .into_iter()
+            .filter(move |d| stay || *d == Decision::Move)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Line {
     /// Digits only, as written (leading zeros kept).

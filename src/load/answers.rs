@@ -191,8 +191,7 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
         }
         let decision = match decision.unwrap_or_default().to_ascii_lowercase().as_str() {
             "" => None,
-            "move" => Some(Decision::Move),
-            "stay" => Some(Decision::Stay),
+            word if let Some(d) = Decision::ALL.into_iter().find(|d| d.id() == word) => Some(d),
             other => {
                 wrong.push((
                     "decision",
@@ -261,13 +260,13 @@ pub fn apply(
             Some(sheet) => format!("sheet `{sheet}`, row {row}, column `{column}`"),
             None => format!("row {row}, column `{column}`"),
         };
+        let column = |c: &str| format!("column `{c}`");
+        let sheet = answers
+            .sheet
+            .as_ref()
+            .map(|s| format!("sheet `{s}`, "))
+            .unwrap_or_default();
         for row in &answers.rows {
-            let column = |c: &str| format!("column `{c}`");
-            let sheet = answers
-                .sheet
-                .as_ref()
-                .map(|s| format!("sheet `{s}`, "))
-                .unwrap_or_default();
             let Some(&u) = index.get(&row.unit) else {
                 let hint =
                     match crate::suggest::nearest(&row.unit, index.keys().map(String::as_str)) {
@@ -366,7 +365,7 @@ pub fn apply(
             };
             match (line.decision, row.decision) {
                 (Some(ours), Some(theirs)) if ours != theirs => {
-                    differ("decision", word(ours).into(), word(theirs).into())
+                    differ("decision", ours.id().into(), theirs.id().into())
                 }
                 (None, theirs) => line.decision = theirs,
                 _ => {}
@@ -388,13 +387,6 @@ pub fn apply(
                 None => unit.answered_in = Some(file),
             }
         }
-    }
-}
-
-fn word(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Move => "move",
-        Decision::Stay => "stay",
     }
 }
 

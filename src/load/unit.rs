@@ -227,11 +227,7 @@ fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str], policy: &Policy) -
         .filter_map(|u| feature(v, u, policy))
         .collect();
     let decision = l.decision.as_ref().and_then(|d| {
-        let decision = v.choice(
-            d,
-            "decision",
-            &[("move", Decision::Move), ("stay", Decision::Stay)],
-        )?;
+        let decision = v.choice(d, "decision", &Decision::ALL.map(|d| (d.id(), d)))?;
         if decision == Decision::Stay && !policy.stay {
             v.bad(
                 line_of(d),

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::views::{Cell, Checklist, CsvRow, FindingRow, GroupRow, LineRow, Task, Workbook};
+use super::views::{
+    Cell, Checklist, CsvRow, FindingRow, GroupRow, LINE_COLUMNS, LineRow, Task, Workbook,
+};
 use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{BuiltinStep, Decision, GroupKind, StepSpec, Unit};
@@ -543,23 +545,14 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
 /// to fill in after `decision`.
 pub(super) fn workbook(ctx: &Ctx, c: &Checklist, unit: &Unit) -> Workbook {
     let policy = &ctx.checked.model.policy;
-    let mut header: Vec<String> = [
-        "unit",
-        "ext",
-        "holder",
-        "email",
-        "ms_teams",
-        "flags",
-        "uses",
-        "groups",
-        "status",
-        "decision",
-        "requested",
-        "tranche",
-        "move_date",
-    ]
-    .map(String::from)
-    .into();
+    // The CSV's columns, the unit's first, and `requested` to fill in after `decision`.
+    let mut header = vec!["unit".to_string()];
+    for name in LINE_COLUMNS {
+        header.push(name.to_string());
+        if name == "decision" {
+            header.push("requested".to_string());
+        }
+    }
     header.extend(ctx.email_columns.iter().cloned());
     header.push("findings".into());
     let rows = c
@@ -637,16 +630,13 @@ pub(super) fn workbook(ctx: &Ctx, c: &Checklist, unit: &Unit) -> Workbook {
                 .into(),
         ),
     ));
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_default();
     Workbook {
+        decision_column: column("decision"),
+        requested_column: column("requested"),
         header,
         rows,
-        decision_column: 9,
-        requested_column: 10,
-        decisions: if policy.stay {
-            vec!["move", "stay"]
-        } else {
-            vec!["move"]
-        },
+        decisions: Decision::allowed(policy).map(Decision::id).collect(),
         guide,
     }
 }
@@ -678,11 +668,7 @@ pub(super) fn cell(text: &str) -> String {
 }
 
 fn decision_str(d: Option<Decision>) -> &'static str {
-    match d {
-        Some(Decision::Move) => "move",
-        Some(Decision::Stay) => "stay",
-        None => "",
-    }
+    d.map_or("", Decision::id)
 }
 
 /// The labels of the features people lose by staying, as a list in a sentence.

@@ -333,22 +333,25 @@ pub struct CsvRow {
     pub findings: String,
 }
 
+/// A checklist CSV's columns before its emails' (which the policy names) and `findings`.
+pub const LINE_COLUMNS: [&str; 11] = [
+    "ext",
+    "holder",
+    "email",
+    "ms_teams",
+    "flags",
+    "uses",
+    "groups",
+    "status",
+    "decision",
+    "tranche",
+    "move_date",
+];
+
 impl CsvRow {
     /// The column names, those of the emails from the policy.
     pub fn header(&self) -> Vec<&str> {
-        let mut names = vec![
-            "ext",
-            "holder",
-            "email",
-            "ms_teams",
-            "flags",
-            "uses",
-            "groups",
-            "status",
-            "decision",
-            "tranche",
-            "move_date",
-        ];
+        let mut names = LINE_COLUMNS.to_vec();
         names.extend(self.emails.iter().map(|(name, _)| name.as_str()));
         names.push("findings");
         names

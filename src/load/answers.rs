@@ -131,7 +131,9 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
             let (i, header) = column?;
             let cell = cells.get(i).unwrap_or(&empty);
             let text = cell.text();
-            if text.is_none() {
+            if let Cell::Merged(range) = cell {
+                wrong.push((header, export::merged(range)));
+            } else if text.is_none() {
                 wrong.push((
                     header,
                     format!("{} cannot be read: write it as text", shown(cell)),
@@ -149,6 +151,10 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
                 Cell::Empty => return None,
                 // A date cell, as calamine shows it: the day, then any time of day.
                 Cell::Date(iso) => iso.get(..10).unwrap_or(iso).to_string(),
+                Cell::Merged(range) => {
+                    wrong.push((header, export::merged(range)));
+                    return None;
+                }
                 cell => match cell.text() {
                     Some(t) if t.is_empty() => return None,
                     Some(t) => t,

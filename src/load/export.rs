@@ -47,6 +47,9 @@ pub(super) enum Cell {
     Error(String),
     /// A formula: cutover reads what is typed, not what a formula computes.
     Formula(String),
+    /// A cell another covers by being merged with it (the merged range, as `B2:B4`): it
+    /// shows the first cell's value but holds none of its own.
+    Merged(String),
 }
 
 impl Cell {
@@ -66,9 +69,17 @@ impl Cell {
             Cell::Text(t) => Some(t.trim().to_string()),
             Cell::Number(n) => Some(number_text(*n)),
             Cell::Bool(b) => Some(b.to_string()),
-            Cell::Date(_) | Cell::Error(_) | Cell::Formula(_) => None,
+            Cell::Date(_) | Cell::Error(_) | Cell::Formula(_) | Cell::Merged(_) => None,
         }
     }
+}
+
+/// What to say of a cell covered by merged cells `range`.
+pub(super) fn merged(range: &str) -> String {
+    format!(
+        "the cell is part of merged cells {range}, so it holds no value of its own: unmerge \
+            them and give each row its own value"
+    )
 }
 
 /// A number as typed: 70123, not 70123.0.
@@ -304,6 +315,34 @@ pub(super) fn workbook_table(
             }
         }
     }
+    // Merged cells show the first cell's value across the range, but only the first holds
+    // it: the others are told, where a column is read, rather than read as empty.
+    // calamine gives the merged ranges of XLSX workbooks only.
+    let merges = match &mut book {
+        calamine::Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for merge in merges {
+        let ((top, left), (bottom, right)) = (merge.start, merge.end);
+        let range = rust_xlsxwriter::utility::cell_range(top, left as u16, bottom, right as u16);
+        for r in top..=bottom {
+            let Some(row) = (r.checked_sub(first_row)).and_then(|r| rows.get_mut(r as usize))
+            else {
+                continue;
+            };
+            // Only as far as the sheet's used cells: a merge over a whole row adds nothing.
+            let right = (right as usize).min(row.len().max(left as usize + 1) - 1);
+            for c in left as usize..=right {
+                if (r, c as u32) == (top, left) {
+                    continue;
+                }
+                if row.len() <= c {
+                    row.resize(c + 1, Cell::Empty);
+                }
+                row[c] = Cell::Merged(range.clone());
+            }
+        }
+    }
     Ok(Table {
         sheet: Some(name),
         first: first_row + 1,
@@ -446,6 +485,10 @@ fn rows(file: &str, table: &Table, from: &LinesFrom, problems: &mut Vec<Finding>
                                 values only)"
                         ),
                     );
+                    None
+                }
+                Cell::Merged(range) => {
+                    bad(header, merged(range));
                     None
                 }
                 _ => Some((value.text().unwrap_or_default(), header)),

@@ -244,11 +244,22 @@ pub struct Line {
     pub requested: Option<NaiveDate>,
     /// A manual placement.
     pub tranche: Option<u32>,
+    /// Where the line is written: its line in the unit file, or its row in the export.
     pub line: u32,
+    /// The export (its path from the root) for a line no unit file lists; `None` for one
+    /// in its unit file.
+    pub exported_in: Option<String>,
     /// The line of `tranche:`.
     pub tranche_line: u32,
     /// The last line of the entry.
     pub end_line: u32,
+}
+
+impl Line {
+    /// The file the line is written in: its unit's file `unit_file`, or the export.
+    pub fn file<'a>(&'a self, unit_file: &'a str) -> &'a str {
+        self.exported_in.as_deref().unwrap_or(unit_file)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -768,10 +768,11 @@ pub fn merge(
                     decision: None,
                     requested: None,
                     tranche: None,
-                    // Findings about the line name its unit file, where its other keys go.
-                    line: 1,
-                    tranche_line: 1,
-                    end_line: 1,
+                    // Findings about the line name the export's row: no unit file lists it.
+                    line: row.row,
+                    exported_in: Some(file.to_string()),
+                    tranche_line: row.row,
+                    end_line: row.row,
                 });
             }
         }

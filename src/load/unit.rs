@@ -256,6 +256,7 @@ fn line(v: &mut Values, raw: &Spot<RawLine>, source: &[&str], policy: &Policy) -
         requested,
         tranche: l.tranche.as_ref().map(|t| t.value),
         line: at.unwrap_or(0),
+        exported_in: None,
         tranche_line: l.tranche.as_ref().and_then(line_of).or(at).unwrap_or(0),
         end_line: at
             .map(|start| entry_end(source, start, column))

@@ -65,7 +65,7 @@ pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {
                             Finding::new(
                                 Rule::PickupGroupLoss,
                                 Severity::Warning,
-                                &owner.file,
+                                line.file(&owner.file),
                                 Some(line.line),
                                 format!(
                                     "extension {} moves, so it leaves pickup group `{id}`: \

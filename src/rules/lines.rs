@@ -7,9 +7,15 @@ use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Decision, Line, Unit};
 
 fn finding(unit: &Unit, line: &Line, rule: Rule, severity: Severity, message: String) -> Finding {
-    Finding::new(rule, severity, &unit.file, Some(line.line), message)
-        .unit(&unit.id)
-        .exts([&line.ext])
+    Finding::new(
+        rule,
+        severity,
+        line.file(&unit.file),
+        Some(line.line),
+        message,
+    )
+    .unit(&unit.id)
+    .exts([&line.ext])
 }
 
 pub fn check(index: &Index, statuses: &[Vec<Status>], out: &mut Vec<Finding>) {

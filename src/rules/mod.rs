@@ -175,10 +175,10 @@ pub fn set_aside_echoes(model: &Model, problems: &[Finding], findings: &mut Vec<
     }
     let mut tainted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for unit in &model.units {
-        let Some(bad) = bad_lines.get(unit.file.as_str()) else {
-            continue;
-        };
         for line in &unit.lines {
+            let Some(bad) = bad_lines.get(line.file(&unit.file)) else {
+                continue;
+            };
             if bad.iter().any(|&b| b >= line.line && b <= line.end_line) {
                 tainted.insert(&line.ext);
             }

@@ -160,6 +160,7 @@ pub(crate) mod tests {
             requested: None,
             tranche: None,
             line: 1,
+            exported_in: None,
             tranche_line: 1,
             end_line: 1,
         }

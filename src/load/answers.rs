@@ -93,7 +93,7 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
             .as_ref()
             .map(|s| format!(" (sheet `{s}`)"))
             .unwrap_or_default();
-        // checklist.csv has no `unit` column: the workbook does, to come back as it is.
+        // Both downloads have one; a file typed by hand may not.
         let add_unit = if missing.contains(&"unit") {
             " (add a `unit` column naming the unit on every row)"
         } else {

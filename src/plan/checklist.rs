@@ -511,12 +511,14 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     }
 }
 
-pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
+pub(super) fn csv_rows(c: &Checklist, unit: &Unit, email_columns: &[String]) -> Vec<CsvRow> {
     c.lines
         .iter()
-        .map(|l| {
+        .zip(&unit.lines)
+        .map(|(l, line)| {
             let date = |i: usize| l.iso_dates.get(i).cloned().unwrap_or_default();
             CsvRow {
+                unit: unit.id.clone(),
                 ext: l.ext.clone(),
                 holder: cell(&l.holder),
                 email: cell(&l.email),
@@ -526,6 +528,7 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
                 groups: l.groups.join("; "),
                 status: l.status,
                 decision: l.decision,
+                requested: line.requested.map(|d| d.to_string()).unwrap_or_default(),
                 tranche: l.tranche.map(|t| t.to_string()).unwrap_or_default(),
                 move_date: date(0),
                 emails: email_columns
@@ -540,19 +543,11 @@ pub(super) fn csv_rows(c: &Checklist, email_columns: &[String]) -> Vec<CsvRow> {
 }
 
 /// The checklist as a workbook: the CSV's columns (dates as dates, text as text, never
-/// guarded with an apostrophe: a text cell is never run) with `unit` first, so that each
-/// row names its unit when the file comes back as an answer, and the `requested` column
-/// to fill in after `decision`.
+/// guarded with an apostrophe: a text cell is never run), `unit` first so that each row
+/// names its unit when the file comes back as an answer.
 pub(super) fn workbook(ctx: &Ctx, c: &Checklist, unit: &Unit) -> Workbook {
     let policy = &ctx.checked.model.policy;
-    // The CSV's columns, the unit's first, and `requested` to fill in after `decision`.
-    let mut header = vec!["unit".to_string()];
-    for name in LINE_COLUMNS {
-        header.push(name.to_string());
-        if name == "decision" {
-            header.push("requested".to_string());
-        }
-    }
+    let mut header: Vec<String> = LINE_COLUMNS.iter().map(|name| name.to_string()).collect();
     header.extend(ctx.email_columns.iter().cloned());
     header.push("findings".into());
     let rows = c

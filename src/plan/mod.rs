@@ -98,7 +98,11 @@ impl Cache {
 
 fn unit_files(ctx: &Ctx, u: usize) -> UnitFiles {
     let checklist = checklist(ctx, u, &ctx.checked.model.units[u]);
-    let csv = Arc::new(csv_rows(&checklist, &ctx.email_columns));
+    let csv = Arc::new(csv_rows(
+        &checklist,
+        &ctx.checked.model.units[u],
+        &ctx.email_columns,
+    ));
     let xlsx = Arc::new(workbook(ctx, &checklist, &ctx.checked.model.units[u]));
     UnitFiles {
         checklist: Arc::new(checklist),

@@ -316,6 +316,9 @@ pub struct IcsEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CsvRow {
+    /// The unit's id, on every row, so that the file names its unit when it comes back as
+    /// an answer.
+    pub unit: String,
     pub ext: String,
     pub holder: String,
     pub email: String,
@@ -325,6 +328,9 @@ pub struct CsvRow {
     pub groups: String,
     pub status: &'static str,
     pub decision: &'static str,
+    /// The date the unit file asks the line to move by, ISO, or empty: filled in by the
+    /// coordinator, as `decision` is.
+    pub requested: String,
     pub tranche: String,
     pub move_date: String,
     /// Each of the policy's emails: its column name and date.
@@ -333,8 +339,10 @@ pub struct CsvRow {
     pub findings: String,
 }
 
-/// A checklist CSV's columns before its emails' (which the policy names) and `findings`.
-pub const LINE_COLUMNS: [&str; 11] = [
+/// A checklist's columns (CSV and workbook alike) before its emails' (which the policy
+/// names) and `findings`: an answer file's, as downloaded.
+pub const LINE_COLUMNS: [&str; 13] = [
+    "unit",
     "ext",
     "holder",
     "email",
@@ -344,6 +352,7 @@ pub const LINE_COLUMNS: [&str; 11] = [
     "groups",
     "status",
     "decision",
+    "requested",
     "tranche",
     "move_date",
 ];
@@ -360,7 +369,8 @@ impl CsvRow {
     /// The cells, in the order of [`CsvRow::header`].
     pub fn record(&self) -> Vec<&str> {
         let mut cells = vec![
-            self.ext.as_str(),
+            self.unit.as_str(),
+            &self.ext,
             &self.holder,
             &self.email,
             if self.ms_teams { "true" } else { "false" },
@@ -369,6 +379,7 @@ impl CsvRow {
             &self.groups,
             self.status,
             self.decision,
+            &self.requested,
             &self.tranche,
             &self.move_date,
         ];
@@ -383,7 +394,7 @@ impl CsvRow {
 /// sheet names the unit on every row, under the CSV's column names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workbook {
-    /// The column names, as the CSV's, with `unit` first and `requested` after `decision`.
+    /// The column names, as the CSV's.
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     /// The columns people fill in: unlocked, and validated.

@@ -2,6 +2,7 @@
 //! units' lines. The XLSX answer is the small site's own checklist.xlsx filled in by
 //! openpyxl (tests/fixtures/answers/fill.py): the round trip a coordinator makes.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Cursor;
 use std::path::Path;
@@ -38,19 +39,16 @@ fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// A built checklist's CSV rows of `unit`.
-fn checklist(out: &Path, unit: &str) -> Vec<Vec<String>> {
+/// A built checklist's CSV rows of `unit`, each by column name.
+fn checklist(out: &Path, unit: &str) -> Vec<HashMap<String, String>> {
     let csv = out.join(format!("coordinators/units/{unit}/checklist.csv"));
     let mut reader = csv::Reader::from_path(csv).unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    reader.deserialize().map(Result::unwrap).collect()
 }
 
-fn row<'a>(rows: &'a [Vec<String>], ext: &str) -> &'a [String] {
+fn row<'a>(rows: &'a [HashMap<String, String>], ext: &str) -> &'a HashMap<String, String> {
     rows.iter()
-        .find(|r| r[0] == ext)
+        .find(|r| r["ext"] == ext)
         .unwrap_or_else(|| panic!("no row for {ext}"))
 }
 
@@ -103,8 +101,8 @@ fn a_filled_in_checklist_xlsx_is_an_answer() {
     assert!(run.status.success(), "{}", stderr(&run));
     let rows = checklist(out.path(), "balliol-example");
     // The answer's decision applies where the unit file gives none.
-    assert_eq!(row(&rows, "81006")[8], "move");
-    assert_eq!(row(&rows, "81001")[8], "move");
+    assert_eq!(row(&rows, "81006")["decision"], "move");
+    assert_eq!(row(&rows, "81001")["decision"], "move");
     let page = fs::read_to_string(
         out.path()
             .join("coordinators/units/balliol-example/index.html"),
@@ -157,7 +155,7 @@ fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
     let run = build(site.path(), out.path());
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(
-        row(&checklist(out.path(), "balliol-example"), "81006")[8],
+        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
         "move"
     );
     let page = fs::read_to_string(
@@ -168,6 +166,55 @@ fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
     assert!(
         page.contains("Answered on 12 April 2022"),
         "the page shows the date"
+    );
+}
+
+/// The downloaded checklist.csv, a decision filled in and saved back, is an answer file
+/// as it stands: no column to add, none to remove.
+#[test]
+fn a_downloaded_checklist_csv_filled_in_is_an_answer() {
+    let site = site_copy("small");
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), out.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows = checklist(out.path(), "balliol-example");
+    assert_eq!(row(&rows, "81006")["decision"], "");
+    let csv = out
+        .path()
+        .join("coordinators/units/balliol-example/checklist.csv");
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for record in reader.records() {
+        let mut cells: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
+        if cells[at("ext")] == "81006" {
+            cells[at("decision")] = "stay".into();
+        }
+        writer.write_record(&cells).unwrap();
+    }
+    fs::create_dir_all(site.path().join("data/answers")).unwrap();
+    fs::write(
+        site.path().join("data/answers/balliol-example.csv"),
+        writer.into_inner().unwrap(),
+    )
+    .unwrap();
+
+    let (_, report) = check_json(site.path());
+    assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
+    assert!(
+        !findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example"),
+        "the unit has responded"
+    );
+    let again = tempfile::tempdir().unwrap();
+    let run = build(site.path(), again.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        row(&checklist(again.path(), "balliol-example"), "81006")["decision"],
+        "stay"
     );
 }
 

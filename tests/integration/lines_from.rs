@@ -2,6 +2,7 @@
 //! written by openpyxl (tests/fixtures/exports/make.py), merged with the unit files.
 //! Each row problem is an invalid-data fixture (`tests/fixtures/invalid/export-*`).
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -64,24 +65,25 @@ fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// The physics checklist's rows, by extension: (holder, email, ms_teams, uses, status,
-/// decision).
-fn physics_rows(root: &Path) -> Vec<Vec<String>> {
+/// The physics checklist's rows, each by column name.
+fn physics_rows(root: &Path) -> Vec<HashMap<String, String>> {
     let out = tempfile::tempdir().unwrap();
     let run = build(root, out.path());
     assert!(run.status.success(), "{}", stderr(&run));
     let csv = out.path().join("coordinators/units/physics/checklist.csv");
     let mut reader = csv::Reader::from_path(csv).unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    reader.deserialize().map(Result::unwrap).collect()
 }
 
-fn row<'a>(rows: &'a [Vec<String>], ext: &str) -> &'a [String] {
+fn row<'a>(rows: &'a [HashMap<String, String>], ext: &str) -> &'a HashMap<String, String> {
     rows.iter()
-        .find(|r| r[0] == ext)
+        .find(|r| r["ext"] == ext)
         .unwrap_or_else(|| panic!("no line {ext} on the physics checklist: {rows:?}"))
+}
+
+/// The cells of `columns` of a checklist row.
+fn cells<'a>(row: &'a HashMap<String, String>, columns: &[&str]) -> Vec<&'a str> {
+    columns.iter().map(|c| row[*c].as_str()).collect()
 }
 
 #[test]
@@ -101,19 +103,26 @@ fn an_export_merges_with_the_unit_files_as_csv_and_as_xlsx() {
         // Only in the export: its keys, and the unit file's for the rest (none: undecided).
         let nia = row(&rows, "71060");
         assert_eq!(
-            &nia[1..4],
+            cells(nia, &["holder", "email", "ms_teams"]),
             ["Nia Export", "nia.export@example.ac.uk", "true"],
             "{kind}"
         );
-        assert_eq!(nia[5], "Chorus softphone; OpenScape Mobile app", "{kind}");
-        assert_eq!(nia[7], "undecided", "{kind}");
+        assert_eq!(
+            nia["uses"], "Chorus softphone; OpenScape Mobile app",
+            "{kind}"
+        );
+        assert_eq!(nia["status"], "undecided", "{kind}");
         // A blank holder is a shared line, as in a unit file; a blank flag is no.
         let shared = row(&rows, "71061");
-        assert_eq!(&shared[1..4], ["", "", "false"], "{kind}");
+        assert_eq!(
+            cells(shared, &["holder", "email", "ms_teams"]),
+            ["", "", "false"],
+            "{kind}"
+        );
         // In both: the unit file's holder and decision win.
         let mo = row(&rows, "71008");
-        assert_eq!(mo[1], "Mo Sample", "{kind}");
-        assert_eq!(mo[8], "move", "{kind}");
+        assert_eq!(mo["holder"], "Mo Sample", "{kind}");
+        assert_eq!(mo["decision"], "move", "{kind}");
         // Lines of the unit file the export does not list stay.
         row(&rows, "71002");
         let lines = report["lines"].as_array().unwrap();

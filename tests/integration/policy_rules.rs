@@ -254,8 +254,8 @@ fn the_policys_emails_everywhere_they_are_shown() {
     );
     assert!(
         csv.starts_with(
-            "ext,holder,email,ms_teams,flags,uses,groups,status,decision,tranche,move_date,\
-             email_10_days,email_3_days,email_last_day,findings\n"
+            "unit,ext,holder,email,ms_teams,flags,uses,groups,status,decision,requested,tranche,\
+             move_date,email_10_days,email_3_days,email_last_day,findings\n"
         ),
         "{csv}"
     );

@@ -65,8 +65,86 @@ pub fn read(file: &str, bytes: &[u8], problems: &mut Vec<Finding>) -> Answers {
     }
 }
 
+/// What rows above the header give once for every row: the unit (and the cell's name,
+/// `B1`) and the answer's date.
+#[derive(Default)]
+struct Above {
+    unit: Option<(String, String)>,
+    answered: Option<NaiveDate>,
+}
+
+/// The header row's index in `table` (the first row with an `ext` cell; else the first),
+/// and what the rows above it give: a label (`unit`, `answered`) in a row's first cell
+/// that is not empty, and its value in the next. Their problems go to `problems`.
+fn above_header(file: &str, table: &Table, problems: &mut Vec<Finding>) -> (usize, Above) {
+    let says = |cell: &Cell, word: &str| cell.text().is_some_and(|t| t.eq_ignore_ascii_case(word));
+    let at = table
+        .rows
+        .iter()
+        .position(|row| row.iter().any(|c| says(c, "ext")))
+        .unwrap_or(0);
+    let mut above = Above::default();
+    for (i, cells) in table.rows[..at].iter().enumerate() {
+        let number = table.first + i as u32;
+        let Some(label) = cells.iter().position(|c| !c.is_empty()) else {
+            continue;
+        };
+        let Some(value) = cells.get(label + 1) else {
+            continue;
+        };
+        let name = rust_xlsxwriter::utility::row_col_to_cell(number - 1, (label + 1) as u16);
+        let mut bad = |word: &str, message: String| {
+            let sheet = match &table.sheet {
+                Some(sheet) => format!("sheet `{sheet}`, "),
+                None => String::new(),
+            };
+            problems.push(Finding::invalid(
+                "bad value",
+                file,
+                Some(number),
+                format!("{sheet}cell {name} (`{word}`): {message}"),
+            ));
+        };
+        if says(&cells[label], "unit") {
+            match value.text() {
+                Some(unit) if !unit.is_empty() => above.unit = Some((unit, name.clone())),
+                _ => bad(
+                    "unit",
+                    format!("{} is not a unit id: write it", shown(value)),
+                ),
+            }
+        } else if says(&cells[label], "answered") {
+            match date_in(value) {
+                Ok(date) => above.answered = date,
+                Err(message) => bad("answered", message),
+            }
+        }
+    }
+    (at, above)
+}
+
+/// A cell's date: `None` when it is empty; what to say when it is not a date.
+fn date_in(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    let written = match cell {
+        Cell::Empty => return Ok(None),
+        // A date cell, as calamine shows it: the day, then any time of day.
+        Cell::Date(iso) => iso.get(..10).unwrap_or(iso).to_string(),
+        Cell::Merged(range) => return Err(export::merged(range)),
+        cell => match cell.text() {
+            Some(t) if t.is_empty() => return Ok(None),
+            Some(t) => t,
+            None => return Err(format!("{} cannot be read: write the date", shown(cell))),
+        },
+    };
+    super::values::parse_date(&written)
+        .map(Some)
+        .ok_or_else(|| format!("`{written}` is not a date: write it as 2022-05-31"))
+}
+
 fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
-    let Some(header) = table.rows.first() else {
+    let (header_at, above) = above_header(file, table, problems);
+    let header_row = table.first + header_at as u32;
+    let Some(header) = table.rows.get(header_at) else {
         problems.push(Finding::invalid(
             "missing column",
             file,
@@ -85,7 +163,7 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = ["unit", "ext", "decision"]
         .into_iter()
-        .filter(|name| column(name).is_none())
+        .filter(|name| column(name).is_none() && !(*name == "unit" && above.unit.is_some()))
         .collect();
     if !missing.is_empty() {
         let sheet = table
@@ -95,14 +173,15 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
             .unwrap_or_default();
         // Both downloads have one; a file typed by hand may not.
         let add_unit = if missing.contains(&"unit") {
-            " (add a `unit` column naming the unit on every row)"
+            " (add a `unit` column naming the unit on every row, or a `unit` cell above the \
+                header with the unit beside it)"
         } else {
             ""
         };
         problems.push(Finding::invalid(
             "missing column",
             file,
-            Some(table.first),
+            Some(header_row),
             format!(
                 "the header row of {file}{sheet} has no column {}: an answer file is a \
                     checklist as downloaded, whose header names unit, ext and decision{add_unit}",
@@ -120,7 +199,7 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
     let (requested_at, answered_at) = (at("requested"), at("answered"));
     let empty = Cell::Empty;
     let mut out = Vec::new();
-    for (i, cells) in table.rows.iter().enumerate().skip(1) {
+    for (i, cells) in table.rows.iter().enumerate().skip(header_at + 1) {
         let number = table.first + i as u32;
         if cells.iter().all(Cell::is_empty) {
             continue;
@@ -146,38 +225,28 @@ fn rows(file: &str, table: &Table, problems: &mut Vec<Finding>) -> Vec<Row> {
         let decision = text(decision_at);
         let mut date = |column: Option<(usize, &'static str)>| -> Option<NaiveDate> {
             let (i, header) = column?;
-            let cell = cells.get(i).unwrap_or(&empty);
-            let written = match cell {
-                Cell::Empty => return None,
-                // A date cell, as calamine shows it: the day, then any time of day.
-                Cell::Date(iso) => iso.get(..10).unwrap_or(iso).to_string(),
-                Cell::Merged(range) => {
-                    wrong.push((header, export::merged(range)));
-                    return None;
-                }
-                cell => match cell.text() {
-                    Some(t) if t.is_empty() => return None,
-                    Some(t) => t,
-                    None => {
-                        wrong.push((
-                            header,
-                            format!("{} cannot be read: write the date", shown(cell)),
-                        ));
-                        return None;
-                    }
-                },
-            };
-            let date = super::values::parse_date(&written);
-            if date.is_none() {
-                wrong.push((
-                    header,
-                    format!("`{written}` is not a date: write it as 2022-05-31"),
-                ));
-            }
-            date
+            date_in(cells.get(i).unwrap_or(&empty)).unwrap_or_else(|message| {
+                wrong.push((header, message));
+                None
+            })
         };
         let requested = date(requested_at);
-        let answered = date(answered_at);
+        let answered = date(answered_at).or(above.answered);
+        // The row's own unit, where it gives one, must be the one named above the header.
+        let unit = match (unit, &above.unit) {
+            (Some(own), Some((given, name))) if !own.is_empty() && own != *given => {
+                wrong.push((
+                    "unit",
+                    format!(
+                        "`{own}` here, but cell {name} names unit `{given}`: correct one of them"
+                    ),
+                ));
+                None
+            }
+            (Some(own), _) if !own.is_empty() => Some(own),
+            (_, Some((given, _))) => Some(given.clone()),
+            (own, None) => own,
+        };
         if unit.as_deref() == Some("") {
             wrong.push((
                 "unit",
@@ -436,6 +505,77 @@ mod tests {
                     answered: None,
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn the_unit_and_the_answer_date_may_be_given_once_above_the_header() {
+        let (answers, problems) = csv("Unit,u\nAnswered,2022-04-12\n\n\
+            ext,holder,decision\n70001,Ann,move\n70002,Bo,\n");
+        assert_eq!(problems, []);
+        assert_eq!(
+            answers.rows,
+            [
+                Row {
+                    row: 5,
+                    unit: "u".into(),
+                    ext: "70001".into(),
+                    decision: Some(Decision::Move),
+                    requested: None,
+                    answered: date("2022-04-12"),
+                },
+                Row {
+                    row: 6,
+                    unit: "u".into(),
+                    ext: "70002".into(),
+                    decision: None,
+                    requested: None,
+                    answered: date("2022-04-12"),
+                },
+            ]
+        );
+        // A row's own unit and date, where it gives them, must agree with the cells'.
+        let (answers, problems) = csv("unit,u\nanswered,2022-04-12\n\
+            unit,ext,decision,answered\nu,70001,move,2022-04-13\nv,70002,stay,\n,70003,move,\n");
+        assert_eq!(answers.rows.len(), 2, "{:?}", answers.rows);
+        assert_eq!(answers.rows[0].answered, date("2022-04-13"));
+        assert_eq!(answers.rows[1].unit, "u");
+        let told: Vec<(Option<u32>, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(told.len(), 1, "{told:#?}");
+        assert_eq!(told[0].0, Some(5));
+        assert!(
+            told[0]
+                .1
+                .starts_with("column `unit`: `v` here, but cell B1 names unit `u`"),
+            "{told:#?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_unit_or_answer_date_cell_is_told_with_its_cell() {
+        let (answers, problems) = csv("answered,soon\next,decision\n70001,move\n");
+        assert_eq!(answers.rows, []);
+        let told: Vec<(Option<u32>, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(told.len(), 2, "{told:#?}");
+        assert_eq!(told[0].0, Some(1));
+        assert!(
+            told[0]
+                .1
+                .starts_with("cell B1 (`answered`): `soon` is not a date"),
+            "{told:#?}"
+        );
+        // No unit anywhere: the header lacks it, and no cell gives it.
+        assert_eq!(told[1].0, Some(2));
+        assert!(told[1].1.contains("no column `unit`"), "{told:#?}");
+        assert!(
+            told[1].1.contains("a `unit` cell above the header"),
+            "{told:#?}"
         );
     }
 

@@ -169,6 +169,37 @@ fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
     );
 }
 
+/// A workbook typed by hand (by openpyxl) naming its unit and answer date once, in cells
+/// above its header, with only the columns an answer needs.
+#[test]
+fn a_workbook_may_name_its_unit_and_date_once_above_the_header() {
+    let bytes = fs::read(fixtures().join("answers/balliol-example-named-once.xlsx")).unwrap();
+    let site = answered(&[("balliol.xlsx", &bytes)]);
+    let (_, report) = check_json(site.path());
+    assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
+    assert!(
+        !findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example")
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), out.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
+        "move"
+    );
+    let page = fs::read_to_string(
+        out.path()
+            .join("coordinators/units/balliol-example/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("Answered on 11 April 2022"),
+        "the page shows the date"
+    );
+}
+
 /// The downloaded checklist.csv, a decision filled in and saved back, is an answer file
 /// as it stands: no column to add, none to remove.
 #[test]

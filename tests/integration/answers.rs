@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use cutover::{Caches, render_site, render_site_cached};
 use serde_json::Value;
 
-use crate::{TODAY, build, check_json, fixtures, site_copy, stderr};
+use crate::{TODAY, build, build_with, check_json, fixtures, site_copy, stderr};
 
 /// The small site with `files` (name, bytes) in data/answers/.
 fn answered(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -260,6 +260,42 @@ fn two_answer_files_disagreeing_on_a_line_are_invalid_data() {
     assert_eq!(invalid[0]["line"], 2);
     let message = invalid[0]["message"].as_str().unwrap();
     assert!(message.contains("data/answers/a.csv row 2"), "{message}");
+}
+
+/// A new answer file is data like any other: the change report names the lines it changed.
+#[test]
+fn a_new_answer_file_shows_in_the_change_report() {
+    let site = site_copy("small");
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("changes.json");
+    let site_out = out.path().join("site");
+    let args = ["--changes", report.to_str().unwrap()];
+    let run = build_with(site.path(), &site_out, &args);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let answers = site.path().join("data/answers");
+    fs::create_dir_all(&answers).unwrap();
+    fs::write(
+        answers.join("b.csv"),
+        "unit,ext,decision\nballiol-example,81006,stay\n",
+    )
+    .unwrap();
+    let run = build_with(site.path(), &site_out, &args);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let changes: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    let unit = changes["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "balliol-example")
+        .unwrap_or_else(|| panic!("{changes:#}"));
+    let line = unit["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["ext"] == "81006")
+        .unwrap_or_else(|| panic!("{unit:#}"));
+    assert_eq!(line["before"]["status"], "undecided");
+    assert_eq!(line["after"]["status"], "staying");
 }
 
 /// As `serve` rebuilds: a changed answer file is read again.

@@ -25,9 +25,24 @@ pub fn render(book: &Workbook) -> Result<Vec<u8>, XlsxError> {
             .set_title("Checklist")
             .set_creation_datetime(&created),
     );
-    lines(workbook.add_worksheet(), book)?;
-    guide(workbook.add_worksheet(), book)?;
+    lines(streamed(&mut workbook, 0)?, book)?;
+    guide(streamed(&mut workbook, 1)?, book)?;
     workbook.save_to_buffer()
+}
+
+/// A new worksheet, the `index`th, in constant-memory mode: its cells go to a temporary
+/// file as they are written, with their text inline. A workbook's usual worksheets are
+/// each assembled on a thread of their own when it is saved: for three thousand small
+/// workbooks, six thousand threads started and waited for, a third of the time a build
+/// takes. Where no temporary file can be made, the usual kind.
+fn streamed(
+    workbook: &mut rust_xlsxwriter::Workbook,
+    index: usize,
+) -> Result<&mut Worksheet, XlsxError> {
+    if workbook.add_worksheet_with_constant_memory().is_err() {
+        workbook.add_worksheet();
+    }
+    workbook.worksheet_from_index(index)
 }
 
 const ISO: &str = "yyyy-mm-dd";

@@ -56,6 +56,15 @@ fn ext(u: usize, l: usize) -> usize {
     4_000_000 + u * 1000 + l
 }
 
+/// How many findings a synthetic site has: its rules' work, and its pages' length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Findings {
+    /// Lines of every kind, decided or not, groups split: about 15 findings a unit of 60.
+    Many,
+    /// A site nearly ready: every line decided, groups whole, few lines that cannot move.
+    Few,
+}
+
 fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
     // About one unit in thirty has its own Teams instance.
     let separate = u % 31 == 30;
@@ -130,12 +139,81 @@ fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
     text
 }
 
+/// A unit of a site with few findings: every line decided (flagged ones move but one in
+/// twenty, the others stay), a group's members alike (they stay), one line in a hundred
+/// that cannot move.
+fn settled_unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
+    let mut text = format!(
+        "name: Synthetic unit {u}\ncohort: {}\ncoordinator: {{name: Coordinator {u}, email: \
+            coordinator{u}@example.ac.uk}}\nresponded: 2022-04-08\nlines:\n",
+        COHORTS[u % 3]
+    );
+    for l in 0..lines {
+        let _ = writeln!(text, "  - ext: \"{}\"", ext(u, l));
+        let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
+        let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
+        let _ = writeln!(
+            text,
+            "    email: {}.{}.{u}.{l}@example.ac.uk",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        // The first three lines of every ten are the groups' members: they stay together.
+        let grouped = l % 10 < 3;
+        if !grouped && dice.chance(1) {
+            text.push_str("    critical: true\n    decision: stay\n");
+        } else if !grouped && dice.chance(30) {
+            // One in twenty stays all the same, and loses a feature: a warning.
+            let decision = if dice.chance(5) { "stay" } else { "move" };
+            let _ = writeln!(
+                text,
+                "    ms_teams: true\n    uses: [{}]\n    decision: {decision}",
+                dice.pick(&USES)
+            );
+        } else {
+            text.push_str("    decision: stay\n");
+        }
+    }
+    text.push_str("groups:\n");
+    for g in 0..lines / 10 {
+        let kind = ["hunt", "pickup", "executive"][g % 3];
+        let (a, b) = (ext(u, g * 10), ext(u, g * 10 + 1));
+        let other = (g % 4 == 3 && u + 1 < units).then(|| ext(u + 1, g * 10 + 2));
+        let members = match other {
+            Some(c) => format!("[\"{a}\", \"{b}\", \"{c}\"]"),
+            None => format!("[\"{a}\", \"{b}\"]"),
+        };
+        let _ = writeln!(
+            text,
+            "  - id: unit{u}-group{g}\n    kind: {kind}\n    members: {members}"
+        );
+        if kind == "executive" {
+            let _ = writeln!(text, "    manager: \"{a}\"");
+        }
+    }
+    text
+}
+
 /// The text of unit `u` of a synthetic site of `units` units of `lines` lines.
 pub fn unit_file(u: usize, units: usize, lines: usize, seed: u64) -> String {
+    unit_file_with(u, units, lines, seed, Findings::Many)
+}
+
+/// [`unit_file`], of a site with `findings`.
+pub fn unit_file_with(
+    u: usize,
+    units: usize,
+    lines: usize,
+    seed: u64,
+    findings: Findings,
+) -> String {
     // Each unit has its own dice, so one unit's text does not depend on the others'.
     let mut dice =
         Dice((seed ^ 0x9e37_79b9_7f4a_7c15) ^ (u as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));
-    unit(&mut dice, u, units, lines)
+    match findings {
+        Findings::Many => unit(&mut dice, u, units, lines),
+        Findings::Few => settled_unit(&mut dice, u, units, lines),
+    }
 }
 
 /// site.yaml without its `lines_from:` block: the synthetic units list their own lines,
@@ -161,6 +239,18 @@ fn without_lines_from(site: &str) -> String {
 /// Writes a site of `units` units of `lines` lines into `root`, with the data and pages of
 /// the guide at `guide` (a site root, such as this repository).
 pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize, seed: u64) -> Result<()> {
+    write_site_with(root, guide, units, lines, seed, Findings::Many)
+}
+
+/// [`write_site`], with `findings`.
+pub fn write_site_with(
+    root: &Path,
+    guide: &Path,
+    units: usize,
+    lines: usize,
+    seed: u64,
+    findings: Findings,
+) -> Result<()> {
     anyhow::ensure!(
         lines < 1000,
         "at most 999 lines a unit, so that extensions stay unique"
@@ -185,7 +275,7 @@ pub fn write_site(root: &Path, guide: &Path, units: usize, lines: usize, seed: u
     for u in 0..units {
         write(
             root.join(format!("data/units/unit-{u:05}.yaml")),
-            &unit_file(u, units, lines, seed),
+            &unit_file_with(u, units, lines, seed, findings),
         )?;
     }
     Ok(())

@@ -81,3 +81,28 @@ fn build_on_disk_equals_the_site_rendered_in_memory() {
         );
     }
 }
+
+/// The benchmarks' site with few findings is what it says: every line decided, no error,
+/// a few warnings (flagged lines that stay and lose a feature), and it builds.
+#[test]
+fn a_synthetic_site_with_few_findings_has_no_error_and_few_warnings() {
+    let site = tempfile::tempdir().unwrap();
+    cutover::synthetic::write_site_with(
+        site.path(),
+        &bundled(),
+        30,
+        20,
+        1,
+        cutover::synthetic::Findings::Few,
+    )
+    .unwrap();
+    let (_, report) = crate::check_json(site.path());
+    let summary = &report["summary"];
+    assert_eq!(summary["undecided"], 0, "{summary}");
+    assert_eq!(summary["errors"], 0, "{summary}");
+    let warnings = summary["warnings"].as_u64().unwrap();
+    assert!(warnings > 0 && warnings < 30, "{summary}");
+    let out = tempfile::tempdir().unwrap();
+    let run = build(site.path(), &out.path().join("public"));
+    assert!(run.status.success(), "{}", crate::stderr(&run));
+}

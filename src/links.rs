@@ -311,6 +311,18 @@ impl Page {
         }
     }
 
+    /// A page known without reading it: one with no link to check (its links are known
+    /// good) and the elements `ids`.
+    pub fn known(ids: impl IntoIterator<Item = String>) -> Page {
+        let mut ids: Vec<Box<str>> = ids.into_iter().map(String::into_boxed_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Page {
+            links: Box::default(),
+            ids: ids.into_boxed_slice(),
+        }
+    }
+
     fn has_id(&self, id: &str) -> bool {
         self.ids.binary_search_by(|known| (**known).cmp(id)).is_ok()
     }

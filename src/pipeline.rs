@@ -110,7 +110,14 @@ pub fn run(
         let earlier = caches.as_deref();
         let reuse = earlier.map(|c| c.renders.reuse(pages));
         let read = earlier.map(|c| &c.links);
-        let make = |planned: &Planned| -> Result<Made, Failure> {
+        // A unit's page made by the built-in theme links only where the site map says,
+        // which the tests hold good: it is not read for links (its ids are those the
+        // templates write), and `check`, which keeps nothing, does not make it at all.
+        // Pages whose policy steps bring links of their own are read as any other.
+        let known_units = (theme.built_in("unit.html")
+            && !planner.unit_pages_carry_written_links())
+        .then(|| Arc::new(links::Page::known(theme.written_ids("unit.html"))));
+        let make_known = |planned: &Planned, known: Option<&Arc<links::Page>>| {
             // Nothing links out of a CSV or XLSX file: one not kept need not be made.
             if matches!(output, Output::Discard)
                 && matches!(
@@ -119,6 +126,11 @@ pub fn run(
                 )
             {
                 return Ok(Made::unmade(&planned.path));
+            }
+            if let (Some(known), Output::Discard) = (known, output) {
+                let mut made = Made::unmade(&planned.path);
+                made.page = Some((known.clone(), theme.describe("unit.html")));
+                return Ok(made);
             }
             let (bytes, remembered) = match &reuse {
                 Some(reuse) => reuse.make(planned, theme, pages),
@@ -129,8 +141,18 @@ pub fn run(
                 fresh.fetch_add(1, Ordering::Relaxed);
             }
             let source = render::source(planned, theme);
-            keep(&planned.path, bytes, source, remembered, output, read).map_err(Failure::Io)
+            keep(
+                &planned.path,
+                bytes,
+                source,
+                known,
+                remembered,
+                output,
+                read,
+            )
+            .map_err(Failure::Io)
         };
+        let make = |planned: &Planned| make_known(planned, None);
 
         // Each unit's checklist is worked out, its pages made, and the checklist let go
         // (unless the caches keep it); only its row in the list of units stays.
@@ -157,7 +179,12 @@ pub fn run(
                     xlsx: plan::file_size(size("/checklist.xlsx")),
                     csv: plan::file_size(size("/checklist.csv")),
                 };
-                made.extend(planner.unit_pages(u, &files, &downloads).iter().map(make));
+                made.extend(
+                    planner
+                        .unit_pages(u, &files, &downloads)
+                        .iter()
+                        .map(|planned| make_known(planned, known_units.as_ref())),
+                );
                 UnitMade {
                     summary: planner.summary(u, &files),
                     files: made,
@@ -188,7 +215,9 @@ pub fn run(
             for (path, bytes) in statics {
                 // A theme's own HTML pages have their links checked too.
                 let source = path.ends_with(".html").then(|| path.clone());
-                results.push(keep(&path, bytes, source, None, output, read).map_err(Failure::Io));
+                results.push(
+                    keep(&path, bytes, source, None, None, output, read).map_err(Failure::Io),
+                );
             }
         } else {
             results.extend(replacing.into_iter().map(|f| Err(Failure::Invalid(f))));
@@ -343,19 +372,22 @@ fn static_sources(path: &str, root: &Path, theme: &str, audiences: &[String]) ->
 }
 
 /// What is kept of a file: written to the stage when the output is one; its bytes while
-/// they may still be needed (in memory, or for the caches).
+/// they may still be needed (in memory, or for the caches). A page is read for its links
+/// unless they are `known`.
 fn keep(
     path: &str,
     bytes: Arc<Vec<u8>>,
     source: Option<String>,
+    known: Option<&Arc<links::Page>>,
     remembered: Option<Remembered>,
     output: Output,
     read: Option<&links::Cache>,
 ) -> Result<Made> {
     let page = source.map(|source| {
-        let page = match read {
-            Some(cache) => cache.read(path, &bytes),
-            None => Arc::new(links::Page::of(&bytes)),
+        let page = match (known, read) {
+            (Some(known), _) => known.clone(),
+            (None, Some(cache)) => cache.read(path, &bytes),
+            (None, None) => Arc::new(links::Page::of(&bytes)),
         };
         (page, source)
     });

@@ -142,6 +142,15 @@ impl<'a> Planner<'a> {
         self.frames.iter().any(|f| f.audience.unit_checklists)
     }
 
+    /// Whether a unit's page carries a link that its template did not write: the policy's
+    /// own steps are markdown, with links of their own.
+    pub fn unit_pages_carry_written_links(&self) -> bool {
+        self.ctx
+            .own_steps
+            .iter()
+            .any(|html| html.contains("href=") || html.contains("src="))
+    }
+
     /// How many units there are to plan pages for (none if no audience gets them).
     pub fn units(&self) -> usize {
         if self.has_checklists() {

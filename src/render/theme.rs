@@ -71,6 +71,9 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
 }
 
 /// The templates that are whole pages; the others (base.html, partials) are shared.
+/// How a built-in template's origin begins.
+const BUILT_IN: &str = "(built-in theme)";
+
 const PAGE_TEMPLATES: [&str; 9] = [
     "landing.html",
     "home.html",
@@ -215,12 +218,7 @@ impl Theme {
         }
         let mut templates: BTreeMap<String, (String, String)> = TEMPLATES
             .iter()
-            .map(|(n, body)| {
-                (
-                    n.to_string(),
-                    (body.to_string(), format!("(built-in theme) {n}")),
-                )
-            })
+            .map(|(n, body)| (n.to_string(), (body.to_string(), format!("{BUILT_IN} {n}"))))
             .collect();
         let root = Root::new(root)?;
         let mut refused = Vec::new();
@@ -274,6 +272,37 @@ impl Theme {
             .get(template)
             .copied()
             .unwrap_or_else(|| blake3::hash(template.as_bytes()))
+    }
+
+    /// Whether pages made with `template` hold only what the built-in theme writes: it,
+    /// and every template that is not a page of its own (bases, partials), are the
+    /// built-in ones, unchanged.
+    pub fn built_in(&self, template: &str) -> bool {
+        let built_in = |name: &str| {
+            self.origins
+                .get(name)
+                .is_some_and(|origin| origin.starts_with(BUILT_IN))
+        };
+        built_in(template)
+            && self
+                .origins
+                .keys()
+                .filter(|n| !PAGE_TEMPLATES.contains(&n.as_str()))
+                .all(|n| built_in(n))
+    }
+
+    /// The elements with an id that pages made with `template` may have, from the ids
+    /// written as they are in it and in the templates that are not pages: for a page whose
+    /// links need no reading ([`links::Page::known`]), what a link's `#fragment` may name.
+    pub fn written_ids(&self, template: &str) -> Vec<String> {
+        TEMPLATES
+            .iter()
+            .filter(|(n, _)| *n == template || !PAGE_TEMPLATES.contains(n))
+            .flat_map(|(_, body)| body.split("id=\"").skip(1))
+            .filter_map(|rest| rest.split_once('"').map(|(id, _)| id))
+            .filter(|id| !id.contains('{'))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Where a template comes from, as error messages name it.

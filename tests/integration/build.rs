@@ -816,3 +816,80 @@ fn raw_html_in_content_is_sanitised_unless_authors_are_trusted() {
         assert!(page.contains(as_written), "{as_written} is lost");
     }
 }
+
+/// The broken links `check` reports, as (file, message).
+fn broken_links(root: &std::path::Path) -> Vec<(String, String)> {
+    let (_, report) = crate::check_json(root);
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "broken-link")
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("file"), text("message"))
+        })
+        .collect()
+}
+
+/// Unit pages of the built-in theme are not read for links (the site map wrote them), but
+/// a link into one still has its `#fragment` checked against the ids the theme writes, and
+/// a unit page that carries links someone else wrote, in a theme's template or the
+/// policy's own steps, is read as any page: `check` and `build` alike.
+#[test]
+fn links_into_and_out_of_unit_pages_are_checked_whoever_wrote_them() {
+    let site = site_copy("small");
+    let page = site.path().join("content/deciding.md");
+    let text = read(&page);
+    fs::write(
+        &page,
+        text + "\n::: only coordinators\nSee [the lines](../units/balliol-example/index.html#lines) \
+         and [nothing](../units/balliol-example/index.html#nowhere).\n:::\n",
+    )
+    .unwrap();
+    let broken = broken_links(site.path());
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert!(
+        broken[0].1.contains("has no element with id `nowhere`"),
+        "{broken:#?}"
+    );
+    let out = site.path().join("public");
+    let run = build(site.path(), &out);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("has no element with id `nowhere`"));
+
+    // A theme's own base template: unit pages are read for its links.
+    let site = site_copy("small");
+    let base = read(&bundled().join("themes/default/templates/base.html"));
+    let theme = site.path().join("themes/own/templates");
+    fs::create_dir_all(&theme).unwrap();
+    fs::write(
+        theme.join("base.html"),
+        base.replacen("<body>", "<body><a href=\"nowhere.html\">Old</a>", 1),
+    )
+    .unwrap();
+    let config = site.path().join("data/site.yaml");
+    fs::write(&config, read(&config) + "theme: own\n").unwrap();
+    let broken = broken_links(site.path());
+    assert!(
+        broken.iter().any(|(_, message)| message
+            .contains("units/balliol-example/index.html links to `nowhere.html`")),
+        "{broken:#?}"
+    );
+
+    // The policy's own step, with a link of its own.
+    let site = site_copy("small");
+    fs::write(
+        site.path().join("data/migration.yaml"),
+        "steps:\n  - answer\n  - title: Read the notes\n    text: See [the notes](../../notes/index.html).\n",
+    )
+    .unwrap();
+    let broken = broken_links(site.path());
+    assert!(
+        broken.iter().any(|(_, message)| message.contains(
+            "units/balliol-example/index.html links to \
+                `../../notes/index.html`"
+        )),
+        "{broken:#?}"
+    );
+}

@@ -5,7 +5,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::views::{
-    Cell, Checklist, CsvRow, FindingRow, GroupRow, LINE_COLUMNS, LineRow, Task, Workbook,
+    Cell, Checklist, CsvRow, FindingRow, GroupRow, LINE_COLUMNS, LineRow, Task, UnitTranche,
+    Workbook,
 };
 use super::{Ctx, long_date};
 use crate::finding::{Finding, Rule, Severity};
@@ -138,7 +139,6 @@ impl UnitChecklist<'_, '_> {
                     why,
                     tranche: placed,
                     move_date: dates.map(|d| d.move_date.clone()).unwrap_or_default(),
-                    emails: dates.map(|d| d.emails.clone()).unwrap_or_default(),
                     rules: ctx
                         .rules_by_ext
                         .get(line.ext.as_str())
@@ -479,6 +479,23 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
     let steps_done = steps.iter().filter(|t| t.state == "completed").count();
 
     let counts = Counts::of(&analysis.status[u]);
+    let lines = parts.lines();
+    let mut placed: BTreeMap<u32, usize> = BTreeMap::new();
+    for number in lines.iter().filter_map(|l| l.tranche) {
+        *placed.entry(number).or_default() += 1;
+    }
+    let tranches = placed
+        .into_iter()
+        .map(|(number, count)| {
+            let dates = ctx.date_labels(number);
+            UnitTranche {
+                number,
+                lines: count,
+                move_date: dates.map(|d| d.move_date.clone()).unwrap_or_default(),
+                emails: dates.map(|d| d.emails.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
     Checklist {
         id: unit.id.clone(),
         name: unit.name.clone(),
@@ -495,7 +512,8 @@ pub(super) fn checklist(ctx: &Ctx, u: usize, unit: &Unit) -> Checklist {
         steps,
         steps_done,
         steps_total,
-        lines: parts.lines(),
+        lines,
+        tranches,
         groups: parts.groups(),
         findings: parts
             .findings

@@ -238,9 +238,24 @@ pub struct Checklist {
     pub steps_done: usize,
     pub steps_total: usize,
     pub lines: Vec<LineRow>,
+    /// The tranches the unit's lines are placed in, in order: each tranche's dates once,
+    /// not on every line's row.
+    pub tranches: Vec<UnitTranche>,
     pub groups: Vec<GroupRow>,
     pub findings: Vec<FindingRow>,
     pub counts: Counts,
+}
+
+/// A tranche some of a unit's lines move in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitTranche {
+    pub number: u32,
+    /// How many of the unit's lines it moves.
+    pub lines: usize,
+    /// The day their desk phones stop working, as the policy writes dates.
+    pub move_date: String,
+    /// Each countdown email's date and label: "23 May 2022 (3 weeks before)".
+    pub emails: Vec<String>,
 }
 
 /// A step of the coordinator's task list.
@@ -271,7 +286,6 @@ pub struct LineRow {
     pub why: String,
     pub tranche: Option<u32>,
     pub move_date: String,
-    pub emails: Vec<String>,
     /// The rules of the findings about the line.
     pub rules: Vec<&'static str>,
     /// The same dates as YYYY-MM-DD, for the CSV.

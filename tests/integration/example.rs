@@ -220,13 +220,21 @@ fn the_staff_unit_page_gives_every_unit_its_cohort_and_move_day_and_no_personal_
 }
 
 /// The countdown email cell of extension `ext` on a checklist.
+/// The countdown emails of line `ext` on a checklist page: its tranche's, which the page
+/// gives once for each tranche the unit's lines move in.
 fn emails(page: &str, ext: &str) -> Vec<String> {
     let row = between(
         page,
         &format!("<th scope=\"row\" data-label=\"Extension\">{ext}</th>"),
         "</tr>",
     );
-    between(row, "<td data-label=\"Countdown emails\">", "</td>")
+    let tranche = between(row, "<td data-label=\"Tranche\">", "</td>");
+    let tranche_row = between(
+        page,
+        &format!("<th scope=\"row\" data-label=\"Tranche\">{tranche}</th>"),
+        "</tr>",
+    );
+    between(tranche_row, "<td data-label=\"Countdown emails\">", "</td>")
         .split("<li>")
         .skip(1)
         .map(|li| li.split_once("</li>").unwrap().0.to_string())

@@ -4,13 +4,14 @@ carries, so that the three build the same pages from the same data.
 
 The data is cutover's own, so that nothing differs but the tool: each unit's lines with
 every column of its checklist (holder, email, flags, uses, groups, status, decision,
-tranche, move date, the countdown emails' dates) from the `checklist.csv` files of one
+tranche, move date; the countdown emails' dates, once per tranche, as cutover's page) from the `checklist.csv` files of one
 cutover build, its findings from `cutover check --format json`, its name, cohort and
 coordinator from its unit file. The peers get them precomputed (they cannot apply the
 rules), and render, per audience, the guidance pages (the site's own markdown, with
 cutover's passages and insertions resolved to plain text), the schedule and timeline
 pages, and, for the audience with checklists, the list of units and a page per unit with
-its summary, steps, lines table (the same card markup: a `data-label` on every cell),
+its summary, steps, its tranches' dates and emails, its lines table (the same card
+markup: a `data-label` on every cell),
 groups table and findings, plus a CSV per unit where the tool can write one (Hugo: a
 custom output format; Zola: none). cutover also writes an XLSX workbook per unit, which
 neither peer can.
@@ -87,11 +88,25 @@ ZOLA_UNIT = """<p class="caption">Unit checklist</p>
   </li>
 {% endfor %}</ol>
 <h2 id="lines">Lines</h2>
-<div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
+{% if x.tranches %}<div class="table-wrap" role="region" aria-labelledby="tranches-caption" tabindex="0">
+<table class="stack">
+  <caption id="tranches-caption">When the moving lines of {{ page.title }} move, and the emails their holders get</caption>
+  <thead><tr><th scope="col">Tranche</th><th scope="col">Lines moving</th><th scope="col">Desk phone stops</th><th scope="col">Countdown emails</th></tr></thead>
+  <tbody>
+{% for t in x.tranches %}    <tr>
+      <th scope="row" data-label="Tranche">{{ t.number }}</th>
+      <td data-label="Lines moving">{{ t.lines }}</td>
+      <td data-label="Desk phone stops">{{ t.move_date }}</td>
+      <td data-label="Countdown emails"><ul class="plain">{% for e in t.emails %}<li>{{ e }}</li>{% endfor %}</ul></td>
+    </tr>
+{% endfor %}  </tbody>
+</table>
+</div>
+{% endif %}<div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
 <table class="lines stack">
   <caption id="lines-caption">Lines of {{ page.title }}: status, tranche and dates</caption>
   <thead>
-    <tr><th scope="col">Extension</th><th scope="col">Holder</th><th scope="col">Flags</th><th scope="col">Uses today</th><th scope="col">Groups</th><th scope="col">Status</th><th scope="col">Tranche</th><th scope="col">Desk phone stops</th><th scope="col">Countdown emails</th></tr>
+    <tr><th scope="col">Extension</th><th scope="col">Holder</th><th scope="col">Flags</th><th scope="col">Uses today</th><th scope="col">Groups</th><th scope="col">Status</th><th scope="col">Tranche</th><th scope="col">Desk phone stops</th></tr>
   </thead>
   <tbody>
 {% for l in x.lines %}    <tr>
@@ -103,7 +118,6 @@ ZOLA_UNIT = """<p class="caption">Unit checklist</p>
       <td data-label="Status"><strong class="tag tag--{{ l.status }}">{{ l.status }}</strong></td>
       <td data-label="Tranche">{{ l.tranche }}</td>
       <td data-label="Desk phone stops">{{ l.move_date }}</td>
-      <td data-label="Countdown emails">{% if l.emails %}<ul class="plain">{% for e in l.emails %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}</td>
     </tr>
 {% endfor %}  </tbody>
 </table>
@@ -147,11 +161,25 @@ HUGO_UNIT = """<p class="caption">Unit checklist</p>
 {{ end }}</ol>
 <h2 id="lines">Lines</h2>
 <p class="no-print">Download the checklist: <a href="checklist.csv" download>CSV</a>.</p>
-<div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
+{{ if $x.tranches }}<div class="table-wrap" role="region" aria-labelledby="tranches-caption" tabindex="0">
+<table class="stack">
+  <caption id="tranches-caption">When the moving lines of {{ .Title }} move, and the emails their holders get</caption>
+  <thead><tr><th scope="col">Tranche</th><th scope="col">Lines moving</th><th scope="col">Desk phone stops</th><th scope="col">Countdown emails</th></tr></thead>
+  <tbody>
+{{ range $x.tranches }}    <tr>
+      <th scope="row" data-label="Tranche">{{ .number }}</th>
+      <td data-label="Lines moving">{{ .lines }}</td>
+      <td data-label="Desk phone stops">{{ .move_date }}</td>
+      <td data-label="Countdown emails"><ul class="plain">{{ range .emails }}<li>{{ . }}</li>{{ end }}</ul></td>
+    </tr>
+{{ end }}  </tbody>
+</table>
+</div>
+{{ end }}<div class="table-wrap" role="region" aria-labelledby="lines-caption" tabindex="0">
 <table class="lines stack">
   <caption id="lines-caption">Lines of {{ .Title }}: status, tranche and dates</caption>
   <thead>
-    <tr><th scope="col">Extension</th><th scope="col">Holder</th><th scope="col">Flags</th><th scope="col">Uses today</th><th scope="col">Groups</th><th scope="col">Status</th><th scope="col">Tranche</th><th scope="col">Desk phone stops</th><th scope="col">Countdown emails</th></tr>
+    <tr><th scope="col">Extension</th><th scope="col">Holder</th><th scope="col">Flags</th><th scope="col">Uses today</th><th scope="col">Groups</th><th scope="col">Status</th><th scope="col">Tranche</th><th scope="col">Desk phone stops</th></tr>
   </thead>
   <tbody>
 {{ range $x.lines }}    <tr>
@@ -163,7 +191,6 @@ HUGO_UNIT = """<p class="caption">Unit checklist</p>
       <td data-label="Status"><strong class="tag tag--{{ .status }}">{{ .status }}</strong></td>
       <td data-label="Tranche">{{ .tranche }}</td>
       <td data-label="Desk phone stops">{{ .move_date }}</td>
-      <td data-label="Countdown emails">{{ if .emails }}<ul class="plain">{{ range .emails }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}</td>
     </tr>
 {{ end }}  </tbody>
 </table>
@@ -304,18 +331,22 @@ def unit_page(unit, head, rows, findings, deadline, email_columns):
     counts = {}
     lines = []
     groups = {}
+    tranches = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-        emails = [
-            f"{long_date(r[c])} ({c.removeprefix('email_').replace('_', ' ')})"
-            for c in email_columns
-            if r[c]
-        ]
         lines.append({
             "ext": r["ext"], "holder": r["holder"], "email": r["email"], "flags": r["flags"].replace("; ", ", "),
             "uses": r["uses"].replace("; ", ", "), "groups": r["groups"].replace("; ", ", "), "status": r["status"],
-            "tranche": r["tranche"], "move_date": long_date(r["move_date"]), "emails": emails,
+            "tranche": r["tranche"], "move_date": long_date(r["move_date"]),
         })
+        # A tranche's dates once, as cutover's page gives them.
+        if r["tranche"]:
+            t = tranches.setdefault(int(r["tranche"]), {
+                "number": int(r["tranche"]), "lines": 0, "move_date": long_date(r["move_date"]),
+                "emails": [f"{long_date(r[c])} ({c.removeprefix('email_').replace('_', ' ')})"
+                           for c in email_columns if r[c]],
+            })
+            t["lines"] += 1
         for g in filter(None, r["groups"].split("; ")):
             gid, kind = g.rsplit(" (", 1)
             groups.setdefault(gid, (kind.rstrip(")"), []))[1].append((r["ext"], r["status"]))
@@ -350,7 +381,7 @@ def unit_page(unit, head, rows, findings, deadline, email_columns):
         "answer_tag": "completed" if head["responded"] else "action-needed",
         "deadline": deadline,
         "counts": f"{len(rows)}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
-        "steps": steps, "lines": lines, "groups": group_rows,
+        "steps": steps, "lines": lines, "tranches": [tranches[n] for n in sorted(tranches)], "groups": group_rows,
         "findings": [{"severity": f["severity"], "message": f["message"]} for f in findings],
     }
 

@@ -4,7 +4,7 @@
 # Hugo sites made from the same data by bench/peer_sites.py: the same guidance pages,
 # schedule and timeline per audience, the list of units, and a page per unit carrying
 # what cutover's checklist carries (every line's holder, email, flags, uses, groups,
-# status, tranche, move date and email dates; the unit's steps, groups and findings).
+# status, tranche and move date; its tranches' email dates; its steps, groups and findings).
 # Hugo also writes each unit's CSV, as cutover does; Zola cannot write one per page.
 # Neither writes cutover's XLSX workbook per unit. Output goes to a tmpfs.
 #

@@ -182,10 +182,19 @@ impl Stage {
     /// Writes one file, `rel` being `/`-separated and relative to the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.fresh.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        // A folder is made by the first file written into it: asking for it before every
+        // file would cost two calls to the system for each of thousands of files.
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
+                }
+                fs::write(&path, bytes)
+            }
+            done => done,
         }
-        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+        .with_context(|| format!("writing {}", path.display()))
     }
 
     /// Replaces the output with what was written.

@@ -65,6 +65,18 @@ pub enum Findings {
     Few,
 }
 
+/// Line `l` of unit `u`'s holder and email, a name drawn with `dice`.
+fn holder(text: &mut String, dice: &mut Dice, u: usize, l: usize) {
+    let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
+    let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
+    let _ = writeln!(
+        text,
+        "    email: {}.{}.{u}.{l}@example.ac.uk",
+        first.to_lowercase(),
+        last.to_lowercase()
+    );
+}
+
 fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
     // About one unit in thirty has its own Teams instance.
     let separate = u % 31 == 30;
@@ -86,14 +98,7 @@ fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
         let _ = writeln!(text, "  - ext: \"{}\"", ext(u, l));
         // About 3% shared lines, 4% critical ones.
         if !dice.chance(3) {
-            let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
-            let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
-            let _ = writeln!(
-                text,
-                "    email: {}.{}.{u}.{l}@example.ac.uk",
-                first.to_lowercase(),
-                last.to_lowercase()
-            );
+            holder(&mut text, dice, u, l);
         }
         if dice.chance(4) {
             text.push_str("    critical: true\n");
@@ -118,6 +123,45 @@ fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
             _ => {}
         }
     }
+    groups(&mut text, u, units, lines);
+    text
+}
+
+/// A unit of a site with few findings: every line decided (flagged ones move but one in
+/// twenty, the others stay), a group's members alike (they stay), one line in a hundred
+/// that cannot move.
+fn settled_unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
+    let mut text = format!(
+        "name: Synthetic unit {u}\ncohort: {}\ncoordinator: {{name: Coordinator {u}, email: \
+            coordinator{u}@example.ac.uk}}\nresponded: 2022-04-08\nlines:\n",
+        COHORTS[u % 3]
+    );
+    for l in 0..lines {
+        let _ = writeln!(text, "  - ext: \"{}\"", ext(u, l));
+        holder(&mut text, dice, u, l);
+        // The first three lines of every ten are the groups' members: they stay together.
+        let grouped = l % 10 < 3;
+        if !grouped && dice.chance(1) {
+            text.push_str("    critical: true\n    decision: stay\n");
+        } else if !grouped && dice.chance(30) {
+            // One in twenty stays all the same, and loses a feature: a warning.
+            let decision = if dice.chance(5) { "stay" } else { "move" };
+            let _ = writeln!(
+                text,
+                "    ms_teams: true\n    uses: [{}]\n    decision: {decision}",
+                dice.pick(&USES)
+            );
+        } else {
+            text.push_str("    decision: stay\n");
+        }
+    }
+    groups(&mut text, u, units, lines);
+    text
+}
+
+/// Unit `u`'s groups, a tenth as many as its lines: hunt, pickup and executive in turn, of
+/// two of its lines, and every fourth with a line of the next unit as well.
+fn groups(text: &mut String, u: usize, units: usize, lines: usize) {
     text.push_str("groups:\n");
     for g in 0..lines / 10 {
         let kind = ["hunt", "pickup", "executive"][g % 3];
@@ -136,62 +180,6 @@ fn unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
             let _ = writeln!(text, "    manager: \"{a}\"");
         }
     }
-    text
-}
-
-/// A unit of a site with few findings: every line decided (flagged ones move but one in
-/// twenty, the others stay), a group's members alike (they stay), one line in a hundred
-/// that cannot move.
-fn settled_unit(dice: &mut Dice, u: usize, units: usize, lines: usize) -> String {
-    let mut text = format!(
-        "name: Synthetic unit {u}\ncohort: {}\ncoordinator: {{name: Coordinator {u}, email: \
-            coordinator{u}@example.ac.uk}}\nresponded: 2022-04-08\nlines:\n",
-        COHORTS[u % 3]
-    );
-    for l in 0..lines {
-        let _ = writeln!(text, "  - ext: \"{}\"", ext(u, l));
-        let (first, last) = (dice.pick(&FIRST), dice.pick(&LAST));
-        let _ = writeln!(text, "    holder: {first} {last} {u}-{l}");
-        let _ = writeln!(
-            text,
-            "    email: {}.{}.{u}.{l}@example.ac.uk",
-            first.to_lowercase(),
-            last.to_lowercase()
-        );
-        // The first three lines of every ten are the groups' members: they stay together.
-        let grouped = l % 10 < 3;
-        if !grouped && dice.chance(1) {
-            text.push_str("    critical: true\n    decision: stay\n");
-        } else if !grouped && dice.chance(30) {
-            // One in twenty stays all the same, and loses a feature: a warning.
-            let decision = if dice.chance(5) { "stay" } else { "move" };
-            let _ = writeln!(
-                text,
-                "    ms_teams: true\n    uses: [{}]\n    decision: {decision}",
-                dice.pick(&USES)
-            );
-        } else {
-            text.push_str("    decision: stay\n");
-        }
-    }
-    text.push_str("groups:\n");
-    for g in 0..lines / 10 {
-        let kind = ["hunt", "pickup", "executive"][g % 3];
-        let (a, b) = (ext(u, g * 10), ext(u, g * 10 + 1));
-        let other = (g % 4 == 3 && u + 1 < units).then(|| ext(u + 1, g * 10 + 2));
-        let members = match other {
-            Some(c) => format!("[\"{a}\", \"{b}\", \"{c}\"]"),
-            None => format!("[\"{a}\", \"{b}\"]"),
-        };
-        let _ = writeln!(
-            text,
-            "  - id: unit{u}-group{g}\n    kind: {kind}\n    members: {members}"
-        );
-        if kind == "executive" {
-            let _ = writeln!(text, "    manager: \"{a}\"");
-        }
-    }
-    text
 }
 
 /// The text of unit `u` of a synthetic site of `units` units of `lines` lines.

@@ -6,7 +6,14 @@ use super::status::{self, Status};
 use crate::finding::{Finding, Rule, Severity};
 use crate::model::{Decision, Line, Unit};
 
-fn finding(unit: &Unit, line: &Line, rule: Rule, severity: Severity, message: String) -> Finding {
+/// A finding about `line` of `unit`, where the line is written.
+pub(super) fn finding(
+    unit: &Unit,
+    line: &Line,
+    rule: Rule,
+    severity: Severity,
+    message: String,
+) -> Finding {
     Finding::new(
         rule,
         severity,

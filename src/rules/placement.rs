@@ -140,16 +140,8 @@ pub fn place(
         let (unit, line) = (index.unit(*id), index.line(*id));
         placed[id.0][id.1] = Some(tranches[target].number);
         let finding = |rule, severity, message| {
-            let f = Finding::new(
-                rule,
-                severity,
-                line.file(&unit.file),
-                Some(line.line),
-                message,
-            )
-            .unit(&unit.id)
-            .exts([&line.ext])
-            .tranche(tranches[target].number);
+            let f = super::lines::finding(unit, line, rule, severity, message)
+                .tranche(tranches[target].number);
             match group_of.get(&pos).and_then(|g| g.first()) {
                 Some(g) => f.group(g),
                 None => f,

@@ -134,6 +134,33 @@ fn a_filled_in_checklist_xlsx_is_an_answer() {
     assert_eq!(date, NaiveDate::from_ymd_opt(2022, 6, 1).unwrap());
 }
 
+/// Balliol's answer in `root` is taken: the unit has responded, on `answered_on` as its
+/// page says, and 81006 moves.
+fn answer_taken(root: &Path, answered_on: &str) {
+    let (_, report) = check_json(root);
+    assert!(
+        !findings(&report, "unit-not-responded")
+            .iter()
+            .any(|f| f["unit"] == "balliol-example")
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = build(root, out.path());
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
+        "move"
+    );
+    let page = fs::read_to_string(
+        out.path()
+            .join("coordinators/units/balliol-example/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains(&format!("Answered on {answered_on}")),
+        "the page shows the date"
+    );
+}
+
 /// A CSV answer as Excel saves it where `;` separates: a BOM, CRLF, and an `answered`
 /// column giving the date the unit responded.
 const CSV: &str = "\u{feff}unit;ext;holder;decision;requested;answered\r\n\
@@ -146,27 +173,7 @@ fn a_csv_answer_as_excel_saves_it_gives_the_response_date() {
     let (_, report) = check_json(site.path());
     assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
     assert!(findings(&report, "answer-differs").is_empty(), "{report:#}");
-    assert!(
-        !findings(&report, "unit-not-responded")
-            .iter()
-            .any(|f| f["unit"] == "balliol-example")
-    );
-    let out = tempfile::tempdir().unwrap();
-    let run = build(site.path(), out.path());
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(
-        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
-        "move"
-    );
-    let page = fs::read_to_string(
-        out.path()
-            .join("coordinators/units/balliol-example/index.html"),
-    )
-    .unwrap();
-    assert!(
-        page.contains("Answered on 12 April 2022"),
-        "the page shows the date"
-    );
+    answer_taken(site.path(), "12 April 2022");
 }
 
 /// A workbook typed by hand (by openpyxl) naming its unit and answer date once, in cells
@@ -177,27 +184,7 @@ fn a_workbook_may_name_its_unit_and_date_once_above_the_header() {
     let site = answered(&[("balliol.xlsx", &bytes)]);
     let (_, report) = check_json(site.path());
     assert!(findings(&report, "invalid-data").is_empty(), "{report:#}");
-    assert!(
-        !findings(&report, "unit-not-responded")
-            .iter()
-            .any(|f| f["unit"] == "balliol-example")
-    );
-    let out = tempfile::tempdir().unwrap();
-    let run = build(site.path(), out.path());
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(
-        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
-        "move"
-    );
-    let page = fs::read_to_string(
-        out.path()
-            .join("coordinators/units/balliol-example/index.html"),
-    )
-    .unwrap();
-    assert!(
-        page.contains("Answered on 11 April 2022"),
-        "the page shows the date"
-    );
+    answer_taken(site.path(), "11 April 2022");
 }
 
 /// The downloaded checklist.csv, a decision filled in and saved back, is an answer file

@@ -326,7 +326,7 @@ def guidance(site, audience):
     return pages
 
 
-def unit_page(unit, head, rows, findings, deadline, email_columns):
+def unit_page(head, rows, findings, deadline, email_columns):
     """A unit's page data: what cutover's checklist shows, from its CSV and findings."""
     counts = {}
     lines = []
@@ -495,7 +495,7 @@ def main():
                     with open(unit_dir / "checklist.csv", newline="") as f:
                         rows = list(csv.DictReader(f))
                     email_columns = [c for c in rows[0] if c.startswith("email_")] if rows else []
-                    data = unit_page(unit, heads[unit], rows, by_unit.get(unit, []), deadline, email_columns)
+                    data = unit_page(heads[unit], rows, by_unit.get(unit, []), deadline, email_columns)
                     if not zola:
                         data["rows"] = [[r[c].replace(",", " ") for c in r] for r in rows]
                         top = {"layout": "unit", "outputs": ["html", "csv"]}

@@ -322,11 +322,7 @@ pub fn apply(
     problems: &mut Vec<Finding>,
     differs: &mut Vec<Finding>,
 ) {
-    let index: HashMap<String, usize> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.clone(), i))
-        .collect();
+    let index = super::unit_index(units);
     // (unit, line) -> the first answer for it and where it was given.
     let mut given: HashMap<(usize, usize), Given> = HashMap::new();
     let mut answered: HashMap<usize, (Option<NaiveDate>, String)> = HashMap::new();
@@ -480,6 +476,14 @@ mod tests {
         s.parse().ok()
     }
 
+    /// Each problem's line and message.
+    fn told(problems: &[Finding]) -> Vec<(Option<u32>, &str)> {
+        problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect()
+    }
+
     #[test]
     fn a_csv_answer_as_excel_saves_it_is_read_whatever_the_columns_order() {
         let (answers, problems) = csv("\u{feff}Decision;Holder;EXT;unit;requested;answered\r\n\
@@ -540,10 +544,7 @@ mod tests {
         assert_eq!(answers.rows.len(), 2, "{:?}", answers.rows);
         assert_eq!(answers.rows[0].answered, date("2022-04-13"));
         assert_eq!(answers.rows[1].unit, "u");
-        let told: Vec<(Option<u32>, &str)> = problems
-            .iter()
-            .map(|p| (p.line, p.message.as_str()))
-            .collect();
+        let told = told(&problems);
         assert_eq!(told.len(), 1, "{told:#?}");
         assert_eq!(told[0].0, Some(5));
         assert!(
@@ -558,10 +559,7 @@ mod tests {
     fn a_bad_unit_or_answer_date_cell_is_told_with_its_cell() {
         let (answers, problems) = csv("answered,soon\next,decision\n70001,move\n");
         assert_eq!(answers.rows, []);
-        let told: Vec<(Option<u32>, &str)> = problems
-            .iter()
-            .map(|p| (p.line, p.message.as_str()))
-            .collect();
+        let told = told(&problems);
         assert_eq!(told.len(), 2, "{told:#?}");
         assert_eq!(told[0].0, Some(1));
         assert!(
@@ -584,10 +582,7 @@ mod tests {
         let (answers, problems) = csv("unit,ext,decision,requested\n\
             ,70001,move,\nu,7a,move,\nu,70003,later,\nu,70004,move,31/05/2022\n");
         assert_eq!(answers.rows, []);
-        let told: Vec<(Option<u32>, &str)> = problems
-            .iter()
-            .map(|p| (p.line, p.message.as_str()))
-            .collect();
+        let told = told(&problems);
         assert_eq!(told.len(), 4, "{told:#?}");
         assert!(told[0].0 == Some(2) && told[0].1.starts_with("column `unit`: no unit"));
         assert!(told[1].0 == Some(3) && told[1].1.starts_with("column `ext`: `7a`"));

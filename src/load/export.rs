@@ -594,11 +594,7 @@ pub fn merge(
     problems: &mut Vec<Finding>,
     differs: &mut Vec<Finding>,
 ) {
-    let index: HashMap<String, usize> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.clone(), i))
-        .collect();
+    let index = super::unit_index(units);
     let columns = &from.columns;
     let sheet = match &export.sheet {
         Some(sheet) => format!("sheet `{sheet}`, "),

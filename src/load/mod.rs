@@ -573,6 +573,15 @@ fn yaml_text(root: &Root, file: &str, problems: &mut Vec<Finding>) -> Result<Opt
 }
 
 /// `.yaml` or `.yml`, in any case.
+/// Each unit's place in `units`, by id: what the export's rows and the answers name.
+fn unit_index(units: &[crate::model::Unit]) -> HashMap<String, usize> {
+    units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.clone(), i))
+        .collect()
+}
+
 fn is_yaml(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml")

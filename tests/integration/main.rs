@@ -79,6 +79,21 @@ pub fn check_json(root: &Path) -> (Output, serde_json::Value) {
     (out, report)
 }
 
+/// That `rendered` (a site rendered in memory) failed with invalid data, one problem of
+/// which is `wanted`.
+pub fn assert_invalid(
+    rendered: Result<cutover::Rendered, cutover::BuildError>,
+    wanted: impl Fn(&cutover::finding::Finding) -> bool,
+) {
+    match rendered {
+        Err(cutover::BuildError::Invalid(problems)) => {
+            assert!(problems.iter().any(wanted), "{problems:#?}")
+        }
+        Err(e) => panic!("expected invalid data, got {e}"),
+        Ok(_) => panic!("expected invalid data, the site rendered"),
+    }
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

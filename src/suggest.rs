@@ -4,6 +4,15 @@
 /// The longest name a suggestion is looked for.
 const LONGEST: usize = 100;
 
+/// " (did you mean `name`?)" with the [`nearest`] candidate, or nothing: to follow a
+/// message's mention of `written`.
+pub fn did_you_mean<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match nearest(written, candidates) {
+        Some(near) => format!(" (did you mean `{near}`?)"),
+        None => String::new(),
+    }
+}
+
 /// The candidate `written` was most likely meant to be: the nearest by edit distance
 /// (letters added, dropped, changed or swapped, case ignored), if that is at most a third
 /// of the word (at least one edit) and no other candidate is as near. A guess that could

@@ -340,10 +340,7 @@ pub fn apply(
         for row in &answers.rows {
             let Some(&u) = index.get(&row.unit) else {
                 let hint =
-                    match crate::suggest::nearest(&row.unit, index.keys().map(String::as_str)) {
-                        Some(near) => format!(" (did you mean `{near}`?)"),
-                        None => String::new(),
-                    };
+                    crate::suggest::did_you_mean(&row.unit, index.keys().map(String::as_str));
                 problems.push(Finding::invalid(
                     "unknown unit",
                     file,

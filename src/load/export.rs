@@ -623,10 +623,7 @@ pub fn merge(
                 .keys()
                 .map(String::as_str)
                 .chain(from.units.keys().map(String::as_str));
-            let hint = match crate::suggest::nearest(&row.unit, names) {
-                Some(near) => format!(" (did you mean `{near}`?)"),
-                None => String::new(),
-            };
+            let hint = crate::suggest::did_you_mean(&row.unit, names);
             problems.push(Finding::invalid(
                 "unknown unit",
                 file,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use cutover::{Caches, render_site, render_site_cached};
 use serde_json::Value;
 
-use crate::{TODAY, build, build_with, check_json, fixtures, site_copy, stderr};
+use crate::{TODAY, build, build_with, check_json, checklist_rows, fixtures, site_copy, stderr};
 
 /// The small site with `files` (name, bytes) in data/answers/.
 fn answered(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -37,13 +37,6 @@ fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
         .iter()
         .filter(|f| f["rule"] == rule)
         .collect()
-}
-
-/// A built checklist's CSV rows of `unit`, each by column name.
-fn checklist(out: &Path, unit: &str) -> Vec<HashMap<String, String>> {
-    let csv = out.join(format!("coordinators/units/{unit}/checklist.csv"));
-    let mut reader = csv::Reader::from_path(csv).unwrap();
-    reader.deserialize().map(Result::unwrap).collect()
 }
 
 fn row<'a>(rows: &'a [HashMap<String, String>], ext: &str) -> &'a HashMap<String, String> {
@@ -99,7 +92,7 @@ fn a_filled_in_checklist_xlsx_is_an_answer() {
     let out = tempfile::tempdir().unwrap();
     let run = build(site.path(), out.path());
     assert!(run.status.success(), "{}", stderr(&run));
-    let rows = checklist(out.path(), "balliol-example");
+    let rows = checklist_rows(out.path(), "balliol-example");
     // The answer's decision applies where the unit file gives none.
     assert_eq!(row(&rows, "81006")["decision"], "move");
     assert_eq!(row(&rows, "81001")["decision"], "move");
@@ -147,7 +140,7 @@ fn answer_taken(root: &Path, answered_on: &str) {
     let run = build(root, out.path());
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(
-        row(&checklist(out.path(), "balliol-example"), "81006")["decision"],
+        row(&checklist_rows(out.path(), "balliol-example"), "81006")["decision"],
         "move"
     );
     let page = fs::read_to_string(
@@ -195,7 +188,7 @@ fn a_downloaded_checklist_csv_filled_in_is_an_answer() {
     let out = tempfile::tempdir().unwrap();
     let run = build(site.path(), out.path());
     assert!(run.status.success(), "{}", stderr(&run));
-    let rows = checklist(out.path(), "balliol-example");
+    let rows = checklist_rows(out.path(), "balliol-example");
     assert_eq!(row(&rows, "81006")["decision"], "");
     let csv = out
         .path()
@@ -231,7 +224,7 @@ fn a_downloaded_checklist_csv_filled_in_is_an_answer() {
     let run = build(site.path(), again.path());
     assert!(run.status.success(), "{}", stderr(&run));
     assert_eq!(
-        row(&checklist(again.path(), "balliol-example"), "81006")["decision"],
+        row(&checklist_rows(again.path(), "balliol-example"), "81006")["decision"],
         "stay"
     );
 }

@@ -94,6 +94,14 @@ pub fn assert_invalid(
     }
 }
 
+/// The rows of `unit`'s `checklist.csv` in a coordinators' audience built into `out`, each
+/// by column name.
+pub fn checklist_rows(out: &Path, unit: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let csv = out.join(format!("coordinators/units/{unit}/checklist.csv"));
+    let mut reader = csv::Reader::from_path(csv).unwrap();
+    reader.deserialize().map(Result::unwrap).collect()
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -141,21 +141,19 @@ fn buildable(checked: Checked, only: Option<&[String]>) -> Result<Checked, Build
     Ok(checked)
 }
 
-/// The first audience among `built` with unit checklists (whose CSV files keep each
-/// build's lines), and whether any has personal data.
-fn marked_audiences(checked: &Checked, built: &[String]) -> (Option<String>, bool) {
+/// The first audience built (those of `only`, or all) with unit checklists (whose CSV
+/// files keep each build's lines), and whether any built has personal data.
+fn marked_audiences(checked: &Checked, only: Option<&[String]>) -> (Option<String>, bool) {
     let Some(site) = &checked.model.site else {
         return (None, false);
     };
-    let checklists = site
-        .audiences
-        .iter()
-        .find(|a| a.unit_checklists && built.contains(&a.id))
-        .map(|a| a.id.clone());
-    let personal = site
-        .audiences
-        .iter()
-        .any(|a| a.personal_data && built.contains(&a.id));
+    let built = || {
+        site.audiences
+            .iter()
+            .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
+    };
+    let checklists = built().find(|a| a.unit_checklists).map(|a| a.id.clone());
+    let personal = built().any(|a| a.personal_data);
     (checklists, personal)
 }
 
@@ -293,23 +291,30 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let checked = buildable(check(root, options.today)?, only)?;
     // Each file goes into the new folder as it is made; a failure removes the folder.
     let stage = write::Stage::new(&out)?;
-    let site = make(&checked, root, only, Output::Stage(&stage), None)?;
-    let (checklists, personal) = marked_audiences(&checked, &site.audiences);
-    // A site for the public says nothing of units, not even digests.
-    let units = if personal {
-        changes::unit_states(&checked)
-    } else {
-        Vec::new()
-    };
+    let (checklists, personal) = marked_audiences(&checked, only);
+    // What the report of changes compares is worked out while the site is made: the
+    // units' states and the previous build's manifest, read before the swap.
+    let (site, (units, previous)) = rayon::join(
+        || make(&checked, root, only, Output::Stage(&stage), None),
+        || {
+            // A site for the public says nothing of units, not even digests.
+            let units = if personal {
+                changes::unit_states(&checked)
+            } else {
+                Vec::new()
+            };
+            (units, changes::read_manifest(&out))
+        },
+    );
+    let site = site?;
     let digests = site
         .files
         .iter()
         .filter_map(|f| f.digest.map(|d| (f.path.clone(), d)));
     let manifest = changes::manifest(digests, &units);
-    // Compared before the swap, while the previous build is still there.
     // A previous build that cannot be read is compared as none, but not silently.
     let mut warnings = Vec::new();
-    let previous = changes::read_manifest(&out).unwrap_or_else(|warning| {
+    let previous = previous.unwrap_or_else(|warning| {
         warnings.push(warning);
         None
     });

@@ -155,9 +155,12 @@ pub fn run(
         let make = |planned: &Planned| make_known(planned, None);
 
         // Each unit's checklist is worked out, its pages made, and the checklist let go
-        // (unless the caches keep it); only its row in the list of units stays.
+        // (unless the caches keep it); only its row in the list of units stays. One unit
+        // at a time for each core (`with_max_len(1)`): rayon otherwise hands out a few
+        // long runs of units, and a core that ends its own early waits for the other's.
         let units: Vec<UnitMade> = (0..planner.units())
             .into_par_iter()
+            .with_max_len(1)
             .map(|u| {
                 let (checklist, files) = match earlier {
                     Some(earlier) => {
@@ -200,7 +203,13 @@ pub fn run(
             checklists.extend(unit.checklist);
             results.extend(unit.files);
         }
-        results.par_extend(planner.pages(&summaries).par_iter().map(make));
+        results.par_extend(
+            planner
+                .pages(&summaries)
+                .par_iter()
+                .with_max_len(1)
+                .map(make),
+        );
 
         let audiences = planner.audiences();
         let statics = theme.static_files(root, &audiences)?;

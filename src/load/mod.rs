@@ -357,9 +357,11 @@ pub fn load_cached(root: &Path, cache: &mut Cache) -> Result<Loaded> {
         // A unit file not read may hold extensions that groups name.
         complete.extensions = false;
     }
-    // Unit files are read and parsed in parallel; what they hold is taken in file order.
+    // Unit files are read and parsed in parallel, one at a time for each core (as units
+    // are rendered, `pipeline::run`); what they hold is taken in file order.
     let refreshed: Vec<Refresh<Option<Unit>>> = accepted
         .par_iter()
+        .with_max_len(1)
         .map(|(file, path, stem)| {
             Parsed::refresh(
                 cache.units.get(file),

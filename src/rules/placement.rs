@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::status::Status;
 use super::{Index, LineId, groups};
@@ -88,8 +90,9 @@ pub fn place(
     let position = |id: &LineId| first[id.0] + id.1;
     let moving = |id: &LineId| statuses[id.0][id.1] == Status::Moving;
 
+    // Each line's own tranche depends on that line alone: worked out on both cores.
     let own: Vec<Option<(usize, Reason)>> = ids
-        .iter()
+        .par_iter()
         .map(|id| {
             moving(id)
                 .then(|| own_tranche(tranches, index.unit(*id), index.line(*id), deadline))
@@ -99,7 +102,7 @@ pub fn place(
 
     // Rule 2: hunt and executive groups, joined through shared members.
     let mut components = Components((0..ids.len()).collect());
-    let mut group_of: HashMap<usize, Vec<&str>> = HashMap::new();
+    let mut group_of: FxHashMap<usize, Vec<&str>> = FxHashMap::default();
     for unit in &model.units {
         for group in unit.groups.iter().filter(|g| g.kind.moves_together()) {
             let members: Vec<usize> = groups::members(index, group).iter().map(position).collect();
@@ -112,12 +115,13 @@ pub fn place(
         }
     }
     let order = |i: usize| (tranches[i].date, tranches[i].number);
-    // Per group component: its latest tranche, and the first line that takes it there.
-    let mut latest: HashMap<usize, (usize, usize)> = HashMap::new();
+    // Per group component, by its root: its latest tranche, and the first line that takes
+    // it there. Every moving line is a component, most of them alone: kept by position,
+    // not hashed.
+    let mut latest: Vec<Option<(usize, usize)>> = vec![None; ids.len()];
     for (pos, own) in own.iter().enumerate() {
         if let Some((t, _)) = own {
-            let root = components.find(pos);
-            let entry = latest.entry(root).or_insert((*t, pos));
+            let entry = latest[components.find(pos)].get_or_insert((*t, pos));
             if order(*t) > order(entry.0) {
                 *entry = (*t, pos);
             }
@@ -136,7 +140,9 @@ pub fn place(
         let Some((own_t, reason)) = own[pos] else {
             continue;
         };
-        let (target, leader) = latest[&components.find(pos)];
+        let Some((target, leader)) = latest[components.find(pos)] else {
+            continue;
+        };
         let (unit, line) = (index.unit(*id), index.line(*id));
         placed[id.0][id.1] = Some(tranches[target].number);
         let finding = |rule, severity, message| {
@@ -147,15 +153,8 @@ pub fn place(
                 None => f,
             }
         };
-        let groups = group_of
-            .get(&pos)
-            .map(|g| {
-                g.iter()
-                    .map(|id| format!("`{id}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
+        // The line's groups, as findings name them: only a finding needs them.
+        let groups = || group_of.get(&pos).map(|g| code_list(g)).unwrap_or_default();
         let leader_ext = &index.line(ids[leader]).ext;
         if target != own_t && reason == Reason::Manual {
             let lines_of = lines_of.get_or_insert_with(|| {
@@ -189,10 +188,11 @@ pub fn place(
                 }
             }
             let groups = if joined.is_empty() {
-                groups
+                groups()
             } else {
                 format!(
-                    "{groups}, joined by a shared member to {}",
+                    "{}, joined by a shared member to {}",
+                    groups(),
                     code_list(&joined)
                 )
             };
@@ -222,8 +222,11 @@ pub fn place(
                 format!(
                     "extension {} moves in tranche {} instead of {}, with {leader_ext}, so \
                     that its \
-                    group ({groups}) moves together",
-                    line.ext, tranches[target].number, tranches[own_t].number
+                    group ({}) moves together",
+                    line.ext,
+                    tranches[target].number,
+                    tranches[own_t].number,
+                    groups()
                 ),
             ));
         }
@@ -282,14 +285,18 @@ pub fn loads(index: &Index, placed: &[Vec<Option<u32>>], out: &mut Vec<Finding>)
         .map(|(i, t)| (t.number, i))
         .collect();
     let mut loads = vec![Load::default(); tranches.len()];
-    for id in index.all() {
-        let Some(number) = placed[id.0][id.1] else {
-            continue;
-        };
-        let load = &mut loads[slot[&number]];
-        load.placed += 1;
-        if let Some(cohort) = &index.unit(id).cohort {
-            *load.per_cohort.entry(cohort.clone()).or_default() += 1;
+    // A unit's lines counted per tranche, then added to its cohort's count once.
+    let mut of_unit = vec![0; tranches.len()];
+    for (unit, placed) in index.model.units.iter().zip(placed) {
+        of_unit.fill(0);
+        for number in placed.iter().flatten() {
+            of_unit[slot[number]] += 1;
+        }
+        for (load, &count) in loads.iter_mut().zip(&of_unit) {
+            load.placed += count;
+            if let Some(cohort) = unit.cohort.as_ref().filter(|_| count > 0) {
+                *load.per_cohort.entry(cohort.clone()).or_default() += count;
+            }
         }
     }
     for (t, load) in tranches.iter().zip(&loads) {

@@ -107,7 +107,7 @@ pub fn page(text: &str) -> usize {
     planned.extend(planner.pages(&summaries));
     let mut files = Vec::with_capacity(planned.len());
     for planned in &planned {
-        match render::render_file(planned, &THEME, &checked.model.pages) {
+        match render::render_file(planned, &THEME, &checked.model.pages, None) {
             Ok(bytes) => files.push((planned.path.clone(), Arc::new(bytes))),
             Err(f) => panic!(
                 "a page that passed validation does not render ({}): {}\n{text}",

@@ -117,6 +117,13 @@ pub fn run(
         let known_units = (theme.built_in("unit.html")
             && !planner.unit_pages_carry_written_links())
         .then(|| Arc::new(links::Page::known(theme.written_ids("unit.html"))));
+        // A build's workbooks stream their worksheets through files beside the site
+        // being written, rather than in the system's temporary folder, which may be on a
+        // slower disk than the output (or not writable at all).
+        let scratch = match output {
+            Output::Stage(stage) => Some(stage.folder()),
+            Output::Memory | Output::Discard => None,
+        };
         let make_known = |planned: &Planned, known: Option<&Arc<links::Page>>| {
             // Nothing links out of a CSV or XLSX file: one not kept need not be made.
             if matches!(output, Output::Discard)
@@ -134,7 +141,9 @@ pub fn run(
             }
             let (bytes, remembered) = match &reuse {
                 Some(reuse) => reuse.make(planned, theme, pages),
-                None => render::render_file(planned, theme, pages).map(|b| (Arc::new(b), None)),
+                None => {
+                    render::render_file(planned, theme, pages, scratch).map(|b| (Arc::new(b), None))
+                }
             }
             .map_err(Failure::Invalid)?;
             if reuse.is_none() || remembered.is_some() {

@@ -179,6 +179,12 @@ impl Stage {
         Ok(stage)
     }
 
+    /// The folder the new site is written into, on the output's filesystem: scratch files
+    /// made there (and gone when closed) cost what the output's files cost.
+    pub fn folder(&self) -> &Path {
+        &self.fresh
+    }
+
     /// Writes one file, `rel` being `/`-separated and relative to the output.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.fresh.join(rel);

@@ -7,6 +7,7 @@ mod theme;
 mod xlsx;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use tera::Context;
@@ -160,20 +161,26 @@ impl Reuse<'_> {
         {
             return Ok((bytes.clone(), None));
         }
-        let bytes = render_file(planned, theme, pages)?;
+        let bytes = render_file(planned, theme, pages, None)?;
         let source = Source::of(&planned.output, theme, self.links);
         Ok((Arc::new(bytes), Some(Remembered(source))))
     }
 }
 
-/// One planned file's bytes.
-pub fn render_file(planned: &Planned, theme: &Theme, pages: &[Page]) -> Result<Vec<u8>, Finding> {
+/// One planned file's bytes. A workbook's worksheets go through temporary files in
+/// `scratch`, or in the system's temporary folder when `None`.
+pub fn render_file(
+    planned: &Planned,
+    theme: &Theme,
+    pages: &[Page],
+    scratch: Option<&Path>,
+) -> Result<Vec<u8>, Finding> {
     Ok(match &planned.output {
         Output::Html(page) => html(page, theme, pages)?,
         Output::Ics(cal) => ics::render(cal).into_bytes(),
         Output::Csv(rows) => csv(rows).map_err(|e| csv_failed(planned, &e))?,
         Output::Table(table) => table.csv().map_err(|e| csv_failed(planned, &e))?,
-        Output::Xlsx(book) => xlsx::render(book).map_err(|e| {
+        Output::Xlsx(book) => xlsx::render(book, scratch).map_err(|e| {
             Finding::invalid(
                 "render",
                 &planned.path,

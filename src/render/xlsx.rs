@@ -2,6 +2,8 @@
 //! `requested` columns open to fill in and validated, every other cell locked; and a
 //! second sheet saying what to do with it.
 
+use std::path::Path;
+
 use chrono::Datelike;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, Worksheet, XlsxError,
@@ -14,10 +16,15 @@ pub const LINES: &str = "Lines";
 /// The sheet that says what to do.
 pub const GUIDE: &str = "What to do";
 
-/// The workbook's bytes. The same workbook always makes the same bytes: its creation
-/// date is fixed (the library would stamp the time of the build).
-pub fn render(book: &Workbook) -> Result<Vec<u8>, XlsxError> {
+/// The workbook's bytes, its worksheets made through temporary files in `scratch` (or
+/// the system's temporary folder). The same workbook always makes the same bytes: its
+/// creation date is fixed (the library would stamp the time of the build).
+pub fn render(book: &Workbook, scratch: Option<&Path>) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
+    if let Some(dir) = scratch {
+        // Where it cannot make a file, the system's temporary folder serves.
+        let _ = workbook.set_tempdir(dir);
+    }
     workbook.set_zip_compression_level(1);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
@@ -228,15 +235,15 @@ mod tests {
 
     #[test]
     fn the_same_workbook_makes_the_same_bytes() {
-        let a = render(&book()).unwrap();
+        let a = render(&book(), None).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        assert_eq!(a, render(&book()).unwrap());
+        assert_eq!(a, render(&book(), None).unwrap());
         assert!(a.starts_with(b"PK"));
     }
 
     #[test]
     fn text_is_never_a_formula_and_only_the_answers_are_open() {
-        let xml = sheet_xml(&render(&book()).unwrap(), 1);
+        let xml = sheet_xml(&render(&book(), None).unwrap(), 1);
         assert!(!xml.contains("<f>"), "{xml}");
         assert!(xml.contains("<sheetProtection"), "{xml}");
         assert!(!xml.contains("password"), "{xml}");

@@ -88,3 +88,33 @@ fn check_makes_neither_workbooks_nor_built_in_unit_pages() {
     let discarded = made(Output::Discard);
     assert_eq!(discarded.fresh, kept.fresh - workbooks - csvs - unit_pages);
 }
+
+#[test]
+fn a_build_needs_no_system_temporary_folder_for_its_workbooks() {
+    // The worksheets stream through files beside the site being written: a build whose
+    // system temporary folder is missing makes the same workbooks, byte for byte (were
+    // they made without temporary files, their strings would be stored otherwise).
+    let root = fixtures().join("sites/small");
+    let dir = tempfile::tempdir().unwrap();
+    let built = |name: &str, tmpdir: &Path| {
+        let out = dir.path().join(name);
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_cutover"))
+            .args(["build", "--root", root.to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap(), "--today", TODAY])
+            .env("TMPDIR", tmpdir)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", crate::stderr(&run));
+        tree(&out)
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".xlsx"))
+            .collect::<Vec<_>>()
+    };
+    let usual = built("usual", &std::env::temp_dir());
+    let missing = built("missing", &dir.path().join("no such folder"));
+    assert!(!usual.is_empty());
+    assert!(
+        usual == missing,
+        "the workbooks differ without a temporary folder"
+    );
+}

@@ -147,13 +147,11 @@ fn marked_audiences(checked: &Checked, only: Option<&[String]>) -> (Option<Strin
     let Some(site) = &checked.model.site else {
         return (None, false);
     };
-    let built = || {
-        site.audiences
-            .iter()
-            .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
-    };
-    let checklists = built().find(|a| a.unit_checklists).map(|a| a.id.clone());
-    let personal = built().any(|a| a.personal_data);
+    let checklists = site
+        .audiences_built(only)
+        .find(|a| a.unit_checklists)
+        .map(|a| a.id.clone());
+    let personal = site.audiences_built(only).any(|a| a.personal_data);
     (checklists, personal)
 }
 

@@ -74,6 +74,16 @@ impl Site {
     pub fn audience(&self, id: &str) -> Option<&Audience> {
         self.audiences.iter().find(|a| a.id == id)
     }
+
+    /// The audiences a build makes: those of `only`, or all, in the site's order.
+    pub fn audiences_built<'s, 'o>(
+        &'s self,
+        only: Option<&'o [String]>,
+    ) -> impl Iterator<Item = &'s Audience> + use<'s, 'o> {
+        self.audiences
+            .iter()
+            .filter(move |a| only.is_none_or(|ids| ids.contains(&a.id)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -574,7 +574,6 @@ fn yaml_text(root: &Root, file: &str, problems: &mut Vec<Finding>) -> Result<Opt
     })
 }
 
-/// `.yaml` or `.yml`, in any case.
 /// Each unit's place in `units`, by id: what the export's rows and the answers name.
 fn unit_index(units: &[crate::model::Unit]) -> HashMap<String, usize> {
     units
@@ -584,6 +583,7 @@ fn unit_index(units: &[crate::model::Unit]) -> HashMap<String, usize> {
         .collect()
 }
 
+/// `.yaml` or `.yml`, in any case.
 fn is_yaml(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml")

@@ -125,9 +125,7 @@ impl<'a> Planner<'a> {
         let site = checked.model.site.as_ref()?;
         let ctx = Ctx::new(checked, site);
         let frames = site
-            .audiences
-            .iter()
-            .filter(|a| only.is_none_or(|ids| ids.contains(&a.id)))
+            .audiences_built(only)
             .map(|audience| Frame::new(&ctx, audience))
             .collect();
         Some(Planner { ctx, frames })

@@ -70,10 +70,10 @@ pub fn builtin_files() -> impl Iterator<Item = (String, &'static str)> {
     templates.chain(statics)
 }
 
-/// The templates that are whole pages; the others (base.html, partials) are shared.
 /// How a built-in template's origin begins.
 const BUILT_IN: &str = "(built-in theme)";
 
+/// The templates that are whole pages; the others (base.html, partials) are shared.
 const PAGE_TEMPLATES: [&str; 9] = [
     "landing.html",
     "home.html",
